@@ -1,0 +1,252 @@
+"""Client settings and the shared, thread-safe Clean Rooms ML client.
+
+One client per distinct :class:`ClientSettings`, built once under a lock and reused by every
+thread (botocore clients are thread-safe; sessions are not, so sessions never leave this module).
+
+Where requests go (first match wins):
+
+1. an explicit endpoint (``--endpoint-url``, the provider's ``endpoint``);
+2. ``AWS_ENDPOINT_URL_CLEANROOMSML``, then ``AWS_ENDPOINT_URL`` (the standard variables), then an
+   ``endpoint_url`` in the selected profile (botocore reads it);
+3. AWS itself when a region is configured (argument, ``AWS_REGION``/``AWS_DEFAULT_REGION`` or
+   the profile);
+4. otherwise the local endpoint at :data:`DEFAULT_LOCAL_ENDPOINT`, so an unconfigured machine
+   (a new clone, CI) talks to ``cleanroomsml-tf emulator --port 8790`` rather than failing with
+   "no region".
+
+A loopback endpoint never walks the credential chain (which could probe the EC2 metadata
+service): it uses the ``AWS_ACCESS_KEY_ID`` pair when set, or fixed local credentials.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleanroomsml_tf import __version__
+from cleanroomsml_tf.errors import ConfigurationError
+
+DEFAULT_LOCAL_PORT = 8790
+DEFAULT_LOCAL_ENDPOINT = f"http://127.0.0.1:{DEFAULT_LOCAL_PORT}"
+DEFAULT_REGION_LOCAL = "us-east-1"
+RETRY_MODES = ("standard", "adaptive", "legacy")
+_ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_CLEANROOMSML", "AWS_ENDPOINT_URL")
+
+
+@dataclass(frozen=True)
+class AssumeRole:
+    """An IAM role to assume (STS AssumeRole) on top of the base credentials."""
+
+    role_arn: str
+    session_name: str | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Everything that decides how the client connects. Hashable: it keys the client cache.
+
+    ``None`` means "fall back to the standard AWS environment and config files".
+    ``max_attempts`` counts tries, not retries (1 = no retry). ``deadline`` bounds one whole
+    call, retries included, in seconds.
+    """
+
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    shared_config_files: tuple[str, ...] | None = None
+    shared_credentials_files: tuple[str, ...] | None = None
+    retry_mode: str | None = None
+    max_attempts: int | None = None
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
+    deadline: float | None = None
+    assume_role: AssumeRole | None = None
+    max_pool_connections: int = field(default=32)
+
+    def check(self) -> ClientSettings:
+        """Raise :class:`ConfigurationError` for settings that cannot work; return self."""
+        if self.retry_mode is not None and self.retry_mode not in RETRY_MODES:
+            raise ConfigurationError(
+                f"invalid retry_mode {self.retry_mode!r}: expected one of {', '.join(RETRY_MODES)}"
+            )
+        if self.max_attempts is not None and self.max_attempts < 1:
+            raise ConfigurationError(
+                f"invalid max_attempts {self.max_attempts!r}: expected an integer >= 1"
+            )
+        for name in ("connect_timeout", "read_timeout", "deadline"):
+            value = getattr(self, name)
+            if value is not None and not value > 0:
+                raise ConfigurationError(f"invalid {name} {value!r}: expected seconds > 0")
+        if self.endpoint_url is not None:
+            parsed = urllib.parse.urlparse(self.endpoint_url)
+            if parsed.scheme not in ("http", "https") or not parsed.netloc:
+                raise ConfigurationError(
+                    f"invalid endpoint {self.endpoint_url!r}: expected an http(s) URL such as "
+                    f"{DEFAULT_LOCAL_ENDPOINT}"
+                )
+        for name in ("shared_config_files", "shared_credentials_files"):
+            files = getattr(self, name)
+            if files is not None and len(files) > 1:
+                raise ConfigurationError(
+                    f"invalid {name} {list(files)!r}: botocore reads one file; give exactly one"
+                )
+        return self
+
+
+def is_loopback(url: str) -> bool:
+    """True when the URL's host is localhost or a loopback address."""
+    host = urllib.parse.urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Connection:
+    """A ready client plus where it points (for error messages). Thread-safe to share."""
+
+    def __init__(self, client: Any, endpoint: str) -> None:
+        self.client = client
+        self.endpoint = endpoint
+        self._deadline = threading.local()
+
+    def set_deadline(self, seconds: float | None) -> None:
+        """Bound the calls this thread makes next to ``seconds`` from now (``None``: no bound)."""
+        self._deadline.at = None if seconds is None else time.monotonic() + seconds
+
+    def deadline_passed(self) -> bool:
+        """True when this thread's deadline is set and has passed."""
+        at = getattr(self._deadline, "at", None)
+        return at is not None and time.monotonic() >= at
+
+
+class DeadlineExceeded(Exception):
+    """Raised inside botocore's send path when a retry would start after the deadline."""
+
+
+_lock = threading.Lock()
+_connections: dict[ClientSettings, Connection] = {}
+
+
+def connect(settings: ClientSettings) -> Connection:
+    """The shared :class:`Connection` for these settings, built on first use."""
+    connection = _connections.get(settings)
+    if connection is not None:
+        return connection
+    with _lock:
+        connection = _connections.get(settings)
+        if connection is None:
+            connection = _build(settings.check())
+            _connections[settings] = connection
+    return connection
+
+
+def _env_endpoint() -> str | None:
+    for variable in _ENDPOINT_VARIABLES:
+        value = os.environ.get(variable)
+        if value:
+            return value
+    return None
+
+
+def _session(settings: ClientSettings) -> Any:
+    import boto3
+    import botocore.exceptions
+    import botocore.session
+
+    core = botocore.session.Session()
+    if settings.shared_config_files:
+        core.set_config_variable("config_file", os.path.expanduser(settings.shared_config_files[0]))
+    if settings.shared_credentials_files:
+        core.set_config_variable(
+            "credentials_file", os.path.expanduser(settings.shared_credentials_files[0])
+        )
+    try:
+        return boto3.session.Session(
+            botocore_session=core, profile_name=settings.profile, region_name=settings.region
+        )
+    except botocore.exceptions.ProfileNotFound as error:
+        raise ConfigurationError(f"invalid profile {settings.profile!r}: {error}") from None
+
+
+def _profile_endpoint(session: Any) -> str | None:
+    try:
+        value = session._session.get_scoped_config().get("endpoint_url")
+    except Exception:  # a broken config file surfaces later, with botocore's own message
+        return None
+    return value or None
+
+
+def _build(settings: ClientSettings) -> Connection:
+    from botocore.config import Config
+
+    session = _session(settings)
+    endpoint = settings.endpoint_url or _env_endpoint() or _profile_endpoint(session)
+    region = session.region_name
+    if endpoint is None and region is None:
+        endpoint = DEFAULT_LOCAL_ENDPOINT
+    retries: dict[str, Any] = {"mode": settings.retry_mode or "standard"}
+    if settings.max_attempts is not None:
+        retries["total_max_attempts"] = settings.max_attempts
+    config = Config(
+        region_name=region or DEFAULT_REGION_LOCAL,
+        retries=retries,
+        connect_timeout=settings.connect_timeout or 10,
+        read_timeout=settings.read_timeout or 60,
+        max_pool_connections=settings.max_pool_connections,
+        user_agent_extra=f"cleanroomsml-tf/{__version__}",
+    )
+    kwargs: dict[str, Any] = {"config": config}
+    if endpoint is not None:
+        kwargs["endpoint_url"] = endpoint
+    if endpoint is not None and is_loopback(endpoint):
+        kwargs["aws_access_key_id"] = os.environ.get("AWS_ACCESS_KEY_ID") or "local"
+        kwargs["aws_secret_access_key"] = os.environ.get("AWS_SECRET_ACCESS_KEY") or "local"
+        kwargs["aws_session_token"] = os.environ.get("AWS_SESSION_TOKEN")
+    elif settings.assume_role is not None:
+        session = _assumed_session(session, settings.assume_role, region)
+    client = session.client("cleanroomsml", **kwargs)
+    connection = Connection(client, client.meta.endpoint_url)
+
+    def refuse_late_retry(**_: Any) -> None:
+        if connection.deadline_passed():
+            raise DeadlineExceeded()
+
+    client.meta.events.register("before-send.cleanroomsml", refuse_late_retry)
+    return connection
+
+
+def _assumed_session(base: Any, role: AssumeRole, region: str | None) -> Any:
+    """A session whose credentials come from STS AssumeRole and refresh themselves."""
+    import boto3
+    from botocore.credentials import DeferredRefreshableCredentials
+    from botocore.session import Session as CoreSession
+
+    sts = base.client("sts", region_name=region)
+
+    def fetch() -> dict[str, str]:
+        params: dict[str, Any] = {
+            "RoleArn": role.role_arn,
+            "RoleSessionName": role.session_name or f"cleanroomsml-tf-{int(time.time())}",
+        }
+        if role.external_id:
+            params["ExternalId"] = role.external_id
+        creds = sts.assume_role(**params)["Credentials"]
+        return {
+            "access_key": creds["AccessKeyId"],
+            "secret_key": creds["SecretAccessKey"],
+            "token": creds["SessionToken"],
+            "expiry_time": creds["Expiration"].isoformat(),
+        }
+
+    core = CoreSession()
+    core._credentials = DeferredRefreshableCredentials(fetch, "assume-role")
+    return boto3.session.Session(botocore_session=core, region_name=region)

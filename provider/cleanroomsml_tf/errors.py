@@ -1,0 +1,151 @@
+"""Typed errors. Every message is complete on one line and names what it is about.
+
+Users see ``str(error)``, never a traceback: the CLI prints it, the plugin turns it into a
+diagnostic (``summary`` + ``detail``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CleanroomsmlTfError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+    summary = "Clean Rooms ML error"
+
+    @property
+    def detail(self) -> str:
+        """The full, one-line message (the diagnostic detail in Terraform)."""
+        return str(self)
+
+
+class InvalidInputError(CleanroomsmlTfError, ValueError):
+    """An input failed validation before any request was sent."""
+
+    summary = "Invalid input"
+
+    def __init__(self, field: str, value: object, expected: str) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        super().__init__(f"invalid {field} {value!r}: expected {expected}")
+
+
+class ConfigurationError(CleanroomsmlTfError):
+    """Client settings that cannot work (unknown profile, bad retry mode...)."""
+
+    summary = "Invalid configuration"
+
+
+@dataclass(frozen=True)
+class ModelContext:
+    """What a request was about; every lookup error carries one."""
+
+    collaboration_identifier: str
+    trained_model_arn: str | None = None
+    version_identifier: str | None = None
+
+    def describe(self) -> str:
+        """``trained model ARN (version V|latest version) in collaboration C``."""
+        if self.trained_model_arn is None:
+            return f"trained models of collaboration {self.collaboration_identifier}"
+        version = (
+            f"version {self.version_identifier}" if self.version_identifier else "latest version"
+        )
+        return (
+            f"trained model {self.trained_model_arn} ({version}) "
+            f"in collaboration {self.collaboration_identifier}"
+        )
+
+
+class RequestError(CleanroomsmlTfError):
+    """A request to Clean Rooms ML failed. Subclasses say how."""
+
+    summary = "Clean Rooms ML request failed"
+    reason = "request failed"
+
+    def __init__(
+        self,
+        context: ModelContext,
+        message: str | None = None,
+        *,
+        request_id: str | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        self.context = context
+        self.service_message = message
+        self.request_id = request_id
+        self.endpoint = endpoint
+        parts = [f"{self.reason}: {context.describe()}"]
+        if message:
+            parts.append(f": {message}")
+        if endpoint:
+            parts.append(f" (endpoint {endpoint})")
+        if request_id:
+            parts.append(f" [request id {request_id}]")
+        super().__init__("".join(parts))
+
+
+class ModelNotFoundError(RequestError):
+    """ResourceNotFoundException: no such model, version or collaboration."""
+
+    summary = "Trained model not found"
+    reason = "not found"
+
+
+class AccessDeniedError(RequestError):
+    """AccessDeniedException: the caller may not read the model."""
+
+    summary = "Access denied"
+    reason = "access denied"
+
+
+class ServiceValidationError(RequestError):
+    """ValidationException: the service rejected the request."""
+
+    summary = "Request rejected by Clean Rooms ML"
+    reason = "rejected as invalid"
+
+
+class ThrottledError(RequestError):
+    """ThrottlingException that outlasted every retry."""
+
+    summary = "Throttled"
+    reason = "throttled after all retries"
+
+
+class EndpointUnreachableError(RequestError):
+    """The endpoint refused or dropped the connection, or its host does not resolve."""
+
+    summary = "Endpoint unreachable"
+    reason = "endpoint unreachable"
+
+
+class RequestTimeoutError(RequestError):
+    """Connecting or reading timed out, or the overall deadline passed."""
+
+    summary = "Request timed out"
+    reason = "timed out"
+
+
+class ServiceError(RequestError):
+    """Any other service or transport failure (5xx after retries, malformed response...)."""
+
+    summary = "Clean Rooms ML error"
+    reason = "service error"
+
+
+class StatusNotAllowedError(CleanroomsmlTfError):
+    """The model's status is not one the caller allows (the deployment gate)."""
+
+    summary = "Trained model status not allowed"
+
+    def __init__(self, context: ModelContext, status: str | None, allowed: tuple[str, ...]):
+        self.context = context
+        self.status = status
+        self.allowed = allowed
+        super().__init__(
+            f"{context.describe()} has status {status}, "
+            f"but only {', '.join(allowed)} {'is' if len(allowed) == 1 else 'are'} allowed"
+        )

@@ -1,0 +1,103 @@
+"""Validation of the identifiers a lookup takes, driven by the installed service model.
+
+botocore checks lengths but not patterns, so a typo would otherwise travel to AWS and come back
+as a ValidationException (or, worse, be percent-encoded into another path). We check both,
+before any request, and name the field, the bad value and the expected form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from cleanroomsml_tf.errors import InvalidInputError
+from cleanroomsml_tf.service_model import GET_OPERATION, LIST_OPERATION, input_constraints
+
+# snake_case field name -> (operation, API member name)
+_FIELDS: dict[str, tuple[str, str]] = {
+    "trained_model_arn": (GET_OPERATION, "trainedModelArn"),
+    "collaboration_identifier": (GET_OPERATION, "collaborationIdentifier"),
+    "version_identifier": (GET_OPERATION, "versionIdentifier"),
+    "next_token": (LIST_OPERATION, "nextToken"),
+}
+
+_EXAMPLES = {
+    "trained_model_arn": "arn:aws:cleanrooms-ml:REGION:ACCOUNT:membership/UUID/trained-model/ID",
+    "collaboration_identifier": "a lowercase UUID such as 0f3a1d2c-8b7e-4c59-9a41-2d6e8f0b1c3a",
+    "version_identifier": "a lowercase UUID such as 0f3a1d2c-8b7e-4c59-9a41-2d6e8f0b1c3a",
+}
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # The model's patterns are unanchored (Smithy drops ^...$); the service matches whole values.
+    return re.compile(pattern)
+
+
+def expected_form(field: str) -> str:
+    """A human description of what the field must look like."""
+    operation, member = _FIELDS[field]
+    c = input_constraints(operation)[member]
+    parts = []
+    if field in _EXAMPLES:
+        parts.append(_EXAMPLES[field])
+    if "pattern" in c:
+        parts.append(f"matching /{c['pattern']}/")
+    if "min" in c or "max" in c:
+        if c.get("min") == c.get("max"):
+            parts.append(f"exactly {c['min']} characters")
+        else:
+            parts.append(f"{c.get('min', 0)} to {c.get('max', 'any')} characters")
+    return ", ".join(parts)
+
+
+def validate_field(field: str, value: object) -> str:
+    """Return ``value`` if it is a valid ``field``; raise :class:`InvalidInputError` otherwise."""
+    operation, member = _FIELDS[field]
+    c = input_constraints(operation)[member]
+    if not isinstance(value, str):
+        raise InvalidInputError(field, value, expected_form(field))
+    too_short = len(value) < c.get("min", 0)
+    too_long = "max" in c and len(value) > c["max"]
+    mismatch = "pattern" in c and not _compiled(c["pattern"]).fullmatch(value)
+    if too_short or too_long or mismatch:
+        raise InvalidInputError(field, value, expected_form(field))
+    return value
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """Which trained model to resolve. ``version_identifier=None`` means the latest version."""
+
+    trained_model_arn: str
+    collaboration_identifier: str
+    version_identifier: str | None = None
+
+    def validate(self) -> ModelRef:
+        """Raise :class:`InvalidInputError` for the first invalid field; return self."""
+        errors = self.errors()
+        if errors:
+            raise errors[0]
+        return self
+
+    def errors(self) -> list[InvalidInputError]:
+        """Every invalid field, in argument order (the plugin reports them all at once)."""
+        found = []
+        for field in ("trained_model_arn", "collaboration_identifier", "version_identifier"):
+            value = getattr(self, field)
+            if value is None and field == "version_identifier":
+                continue
+            try:
+                validate_field(field, value)
+            except InvalidInputError as error:
+                found.append(error)
+        return found
+
+    @property
+    def key(self) -> str:
+        """Stable text key ``COLLABORATION/ARN@VERSION|latest`` (lock files, reports)."""
+        return (
+            f"{self.collaboration_identifier}/{self.trained_model_arn}"
+            f"@{self.version_identifier or 'latest'}"
+        )

@@ -1,0 +1,144 @@
+"""Resolve trained models: validate, call Clean Rooms ML, normalize, translate errors.
+
+This is the one way every front end (CLI, Terraform plugin, CDKTF synth-time mode, drift)
+resolves a model::
+
+    resolver = Resolver(ClientSettings(endpoint_url="http://127.0.0.1:8790"))
+    record = resolver.get_trained_model(ModelRef(arn, collaboration))
+
+A :class:`Resolver` is cheap and thread-safe; the botocore client behind it is shared per
+settings (see :mod:`cleanroomsml_tf.client`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from cleanroomsml_tf import record as record_table
+from cleanroomsml_tf.client import ClientSettings, Connection, DeadlineExceeded, connect
+from cleanroomsml_tf.errors import (
+    AccessDeniedError,
+    EndpointUnreachableError,
+    ModelContext,
+    ModelNotFoundError,
+    RequestError,
+    RequestTimeoutError,
+    ServiceError,
+    ServiceValidationError,
+    StatusNotAllowedError,
+    ThrottledError,
+)
+from cleanroomsml_tf.identifiers import ModelRef, validate_field
+
+T = TypeVar("T")
+
+_ERROR_CODES: dict[str, type[RequestError]] = {
+    "ResourceNotFoundException": ModelNotFoundError,
+    "AccessDeniedException": AccessDeniedError,
+    "ValidationException": ServiceValidationError,
+    "ThrottlingException": ThrottledError,
+    "TooManyRequestsException": ThrottledError,
+}
+
+
+class Resolver:
+    """Resolves trained models with one shared client."""
+
+    def __init__(self, settings: ClientSettings | None = None) -> None:
+        self.settings = settings or ClientSettings()
+        self._connection: Connection | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The shared connection (built on first use, so constructing a Resolver is free)."""
+        if self._connection is None:
+            self._connection = connect(self.settings)
+        return self._connection
+
+    def get_trained_model(self, ref: ModelRef) -> dict[str, Any]:
+        """The normalized record of ``ref`` (latest version when it names none)."""
+        ref.validate()
+        params: dict[str, Any] = {
+            "trainedModelArn": ref.trained_model_arn,
+            "collaborationIdentifier": ref.collaboration_identifier,
+        }
+        if ref.version_identifier:
+            params["versionIdentifier"] = ref.version_identifier
+        context = ModelContext(
+            ref.collaboration_identifier, ref.trained_model_arn, ref.version_identifier
+        )
+        client = self.connection.client
+        response = self._call(context, lambda: client.get_collaboration_trained_model(**params))
+        return record_table.normalize(response)
+
+    def list_trained_models(self, collaboration_identifier: str) -> list[dict[str, Any]]:
+        """Normalized summaries of every trained model of a collaboration (all pages)."""
+        validate_field("collaboration_identifier", collaboration_identifier)
+        context = ModelContext(collaboration_identifier)
+        paginator = self.connection.client.get_paginator("list_collaboration_trained_models")
+
+        def fetch_all() -> list[dict[str, Any]]:
+            pages = paginator.paginate(collaborationIdentifier=collaboration_identifier)
+            return [
+                record_table.normalize_summary(item)
+                for page in pages
+                for item in page.get("collaborationTrainedModels", [])
+            ]
+
+        return self._call(context, fetch_all)
+
+    def _call(self, context: ModelContext, call: Callable[[], T]) -> T:
+        connection = self.connection
+        connection.set_deadline(self.settings.deadline)
+        try:
+            return call()
+        except Exception as error:  # noqa: BLE001 - translated, never leaked as a traceback
+            raise translate_error(error, context, connection.endpoint) from None
+        finally:
+            connection.set_deadline(None)
+
+
+def translate_error(error: Exception, context: ModelContext, endpoint: str) -> Exception:
+    """Map a boto3/botocore exception to the package's typed errors (others pass through)."""
+    from botocore import exceptions as bx
+
+    if isinstance(error, bx.ClientError):
+        info = error.response.get("Error", {})
+        meta = error.response.get("ResponseMetadata", {})
+        code = info.get("Code", "")
+        status = meta.get("HTTPStatusCode")
+        cls = _ERROR_CODES.get(code)
+        if cls is None:
+            cls = ThrottledError if status == 429 else ServiceError
+        message = info.get("Message") or (f"{code} (HTTP {status})" if code else f"HTTP {status}")
+        return cls(context, message, request_id=meta.get("RequestId") or None, endpoint=endpoint)
+    if isinstance(error, DeadlineExceeded | bx.ReadTimeoutError | bx.ConnectTimeoutError):
+        return RequestTimeoutError(context, _transport_message(error), endpoint=endpoint)
+    if isinstance(error, bx.EndpointConnectionError | bx.ConnectionClosedError):
+        return EndpointUnreachableError(context, _transport_message(error), endpoint=endpoint)
+    if isinstance(error, bx.NoCredentialsError | bx.PartialCredentialsError | bx.NoRegionError):
+        return ServiceError(context, str(error), endpoint=endpoint)
+    if isinstance(error, bx.BotoCoreError):
+        return ServiceError(context, str(error), endpoint=endpoint)
+    return error
+
+
+def _transport_message(error: Exception) -> str:
+    if isinstance(error, DeadlineExceeded):
+        return "the overall deadline passed before the call could be retried"
+    return str(error)
+
+
+def check_status(
+    record: dict[str, Any], allowed: Iterable[str] | None, context: ModelContext
+) -> None:
+    """Raise :class:`StatusNotAllowedError` unless the record's status is in ``allowed``.
+
+    ``allowed=None`` disables the gate.
+    """
+    if allowed is None:
+        return
+    allowed = tuple(allowed)
+    if record.get("status") not in allowed:
+        raise StatusNotAllowedError(context, record.get("status"), allowed)

@@ -1,0 +1,269 @@
+"""The one attribute table: the trained-model record, described once.
+
+``TRAINED_MODEL`` describes every member of the GetCollaborationTrainedModel output (checked
+against the installed botocore by ``tests/test_record.py``). Everything else is a view of it:
+:func:`normalize` turns an API response into the normalized record, :func:`record_json_schema`
+gives its JSON Schema, the Terraform schema (``plugin/``), the CDKTF getters (``constructs/``) and
+the docs are generated from it.
+
+``TRAINED_MODEL_SUMMARY`` is the subset that ListCollaborationTrainedModels returns per model.
+
+Normalization rules:
+
+* every API member appears under its snake_case name, always, absent members as ``None``;
+* nested structures become dicts with snake_case keys (an absent structure is ``None``);
+* ``incremental_training_data_channels`` is a list of dicts, and ``None`` when the API omits it
+  (older API versions never send it; ``None`` keeps "not reported" apart from "reported empty");
+* timestamps become RFC 3339 strings in UTC with a ``Z`` suffix;
+* enum values pass through as strings, including values newer than the installed botocore.
+
+This module imports nothing heavy: the Terraform plugin reads it at start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Kind = Literal["string", "number", "timestamp", "object", "list"]
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One member of the record.
+
+    ``kind`` is the normalized type: ``string``, ``number`` (API integers), ``timestamp``
+    (RFC 3339 string), ``object`` (nested structure, ``children`` are its members) or ``list``
+    (list of objects, ``children`` describe one element).
+    """
+
+    name: str
+    api_name: str
+    kind: Kind
+    description: str
+    children: tuple[Attribute, ...] = ()
+    enum: bool = False
+    """The API declares an enum: values are passed through as strings, unknown ones too."""
+
+    @property
+    def is_scalar(self) -> bool:
+        """True for strings, numbers and timestamps."""
+        return self.kind not in ("object", "list")
+
+
+def _s(name: str, api_name: str, description: str, *, enum: bool = False) -> Attribute:
+    return Attribute(name, api_name, "string", description, enum=enum)
+
+
+def _n(name: str, api_name: str, description: str) -> Attribute:
+    return Attribute(name, api_name, "number", description)
+
+
+def _t(name: str, api_name: str, description: str) -> Attribute:
+    return Attribute(name, api_name, "timestamp", description)
+
+
+TRAINED_MODEL: tuple[Attribute, ...] = (
+    _s("membership_identifier", "membershipIdentifier",
+       "The membership ID of the member that created the trained model."),
+    _s("collaboration_identifier", "collaborationIdentifier",
+       "The collaboration ID of the collaboration that contains the trained model."),
+    _s("trained_model_arn", "trainedModelArn", "The ARN of the trained model."),
+    _s("version_identifier", "versionIdentifier",
+       "The version identifier of this version of the trained model (null on the older API)."),
+    Attribute(
+        "incremental_training_data_channels", "incrementalTrainingDataChannels", "list",
+        "The incremental training data channels used to create this version "
+        "(null when the API reports none).",
+        children=(
+            _s("channel_name", "channelName",
+               "The name of the incremental training data channel."),
+            _s("version_identifier", "versionIdentifier",
+               "The version identifier of the base trained model."),
+            _s("model_name", "modelName", "The name of the base trained model."),
+        ),
+    ),
+    _s("name", "name", "The name of the trained model."),
+    _s("description", "description", "The description of the trained model."),
+    _s("status", "status", "The status of the trained model, e.g. ACTIVE.", enum=True),
+    Attribute(
+        "status_details", "statusDetails", "object", "Details about the status.",
+        children=(
+            _s("status_code", "statusCode", "The status code, for programmatic handling."),
+            _s("message", "message", "The human-readable status message."),
+        ),
+    ),
+    _s("configured_model_algorithm_association_arn", "configuredModelAlgorithmAssociationArn",
+       "The ARN of the configured model algorithm association used to train the model."),
+    Attribute(
+        "resource_config", "resourceConfig", "object",
+        "The EC2 resource configuration used to train the model.",
+        children=(
+            _n("instance_count", "instanceCount", "The number of training instances."),
+            _s("instance_type", "instanceType", "The training instance type, e.g. ml.m5.xlarge.",
+               enum=True),
+            _n("volume_size_in_gb", "volumeSizeInGB",
+               "The volume size of each training instance, in GB."),
+        ),
+    ),
+    _s("training_input_mode", "trainingInputMode",
+       "How training data was made available: File, FastFile or Pipe (null on the older API).",
+       enum=True),
+    Attribute(
+        "stopping_condition", "stoppingCondition", "object",
+        "The stopping condition that determined when training ended.",
+        children=(
+            _n("max_runtime_in_seconds", "maxRuntimeInSeconds",
+               "The maximum training run time, in seconds."),
+        ),
+    ),
+    _s("metrics_status", "metricsStatus", "The status of the model metrics.", enum=True),
+    _s("metrics_status_details", "metricsStatusDetails",
+       "Details about the model metrics status."),
+    _s("logs_status", "logsStatus", "The status of the model logs.", enum=True),
+    _s("logs_status_details", "logsStatusDetails", "Details about the model logs status."),
+    _s("training_container_image_digest", "trainingContainerImageDigest",
+       "The digest of the training container image."),
+    _t("create_time", "createTime",
+       "When the trained model (version) was created, RFC 3339 UTC."),
+    _t("update_time", "updateTime", "When the trained model was last updated, RFC 3339 UTC."),
+    _s("creator_account_id", "creatorAccountId",
+       "The account ID of the member that created the trained model."),
+)
+"""Every member of the GetCollaborationTrainedModel output, in API order."""
+
+SUMMARY_MEMBERS: tuple[str, ...] = (
+    "trained_model_arn", "name", "version_identifier", "incremental_training_data_channels",
+    "description", "membership_identifier", "collaboration_identifier", "status",
+    "configured_model_algorithm_association_arn", "creator_account_id", "create_time",
+    "update_time",
+)
+
+TRAINED_MODEL_SUMMARY: tuple[Attribute, ...] = tuple(
+    a for a in TRAINED_MODEL if a.name in SUMMARY_MEMBERS
+)
+"""The members of one ListCollaborationTrainedModels summary (a subset of the record)."""
+
+BY_NAME: dict[str, Attribute] = {a.name: a for a in TRAINED_MODEL}
+
+
+def format_timestamp(value: Any) -> str:
+    """RFC 3339 in UTC with a ``Z`` suffix; fractional seconds only when there are some.
+
+    Accepts a ``datetime`` (naive ones are taken as UTC) or an ISO-8601 string.
+    """
+    if isinstance(value, str):
+        value = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if not isinstance(value, _dt.datetime):
+        raise TypeError(f"expected a datetime or ISO-8601 string, got {value!r}")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_dt.UTC)
+    value = value.astimezone(_dt.UTC)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
+    return text + "Z"
+
+
+def _normalize_value(attribute: Attribute, value: Any) -> Any:
+    if value is None:
+        return None
+    if attribute.kind == "object":
+        return _normalize_members(attribute.children, value)
+    if attribute.kind == "list":
+        return [_normalize_members(attribute.children, item) for item in value]
+    if attribute.kind == "timestamp":
+        return format_timestamp(value)
+    if attribute.kind == "number":
+        return int(value)
+    return str(value)
+
+
+def _normalize_members(attributes: Iterable[Attribute], data: Mapping[str, Any]) -> dict[str, Any]:
+    return {a.name: _normalize_value(a, data.get(a.api_name)) for a in attributes}
+
+
+def normalize(response: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn a GetCollaborationTrainedModel response (botocore's parsed dict) into the record.
+
+    Members the table does not know (``ResponseMetadata``, fields newer than this release) are
+    dropped; the table test makes sure a new botocore field can't go unnoticed.
+    """
+    return _normalize_members(TRAINED_MODEL, response)
+
+
+def normalize_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn one ListCollaborationTrainedModels summary into a normalized summary record."""
+    return _normalize_members(TRAINED_MODEL_SUMMARY, summary)
+
+
+def empty_record() -> dict[str, Any]:
+    """A record with every attribute present and null (used for unknown plan values)."""
+    return {a.name: None for a in TRAINED_MODEL}
+
+
+def iter_leaf_paths(
+    attributes: Iterable[Attribute] = TRAINED_MODEL, prefix: str = ""
+) -> Iterable[tuple[str, Attribute]]:
+    """Dotted paths of every scalar attribute, descending into objects (not into lists).
+
+    ``resource_config.instance_type`` and friends: what drift compares and CDKTF exposes flat.
+    """
+    for attribute in attributes:
+        path = f"{prefix}{attribute.name}"
+        if attribute.kind == "object":
+            yield from iter_leaf_paths(attribute.children, prefix=f"{path}.")
+        else:
+            yield path, attribute
+
+
+def get_path(record: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path (``resource_config.instance_type``); ``None`` when absent."""
+    value: Any = record
+    for part in path.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+_JSON_TYPES: dict[str, Any] = {
+    "string": {"type": ["string", "null"]},
+    "number": {"type": ["integer", "null"]},
+    "timestamp": {
+        "type": ["string", "null"],
+        "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$",
+    },
+}
+
+
+def _attribute_schema(attribute: Attribute) -> dict[str, Any]:
+    if attribute.kind == "object":
+        schema: dict[str, Any] = {"type": ["object", "null"], **_members_schema(attribute.children)}
+    elif attribute.kind == "list":
+        schema = {"type": ["array", "null"], "items": {"type": "object",
+                                                       **_members_schema(attribute.children)}}
+    else:
+        schema = dict(_JSON_TYPES[attribute.kind])
+    schema["description"] = attribute.description
+    return schema
+
+
+def _members_schema(attributes: Iterable[Attribute]) -> dict[str, Any]:
+    attributes = tuple(attributes)
+    return {
+        "properties": {a.name: _attribute_schema(a) for a in attributes},
+        "required": [a.name for a in attributes],
+        "additionalProperties": False,
+    }
+
+
+def record_json_schema(attributes: Iterable[Attribute] = TRAINED_MODEL) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a normalized record, generated from the table."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        **_members_schema(attributes),
+    }

@@ -1,0 +1,1 @@
+"""Fixtures for cdktf tests (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Fixtures for emulator tests (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Fixtures for terraform tests (filled in by its issue)."""
