@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
 def format_text(record: dict[str, Any]) -> str:
     """``path: value`` lines, nested objects flattened to dotted paths, in table order."""
-    from cleanroomsml_tf.record import TRAINED_MODEL, iter_leaf_paths, get_path
+    from cleanroomsml_tf.record import TRAINED_MODEL, get_path, iter_leaf_paths
 
     rows: list[tuple[str, str]] = []
     for path, attribute in iter_leaf_paths(TRAINED_MODEL):
