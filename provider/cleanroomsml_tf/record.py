@@ -126,6 +126,8 @@ TRAINED_MODEL: tuple[Attribute, ...] = (
     _s("logs_status_details", "logsStatusDetails", "Details about the model logs status."),
     _s("training_container_image_digest", "trainingContainerImageDigest",
        "The digest of the training container image."),
+    _s("ml_model_training_payer_account_id", "mlModelTrainingPayerAccountId",
+       "The account ID of the member that pays for model training (null when not reported)."),
     _t("create_time", "createTime",
        "When the trained model (version) was created, RFC 3339 UTC."),
     _t("update_time", "updateTime", "When the trained model was last updated, RFC 3339 UTC."),
@@ -138,7 +140,7 @@ SUMMARY_MEMBERS: tuple[str, ...] = (
     "trained_model_arn", "name", "version_identifier", "incremental_training_data_channels",
     "description", "membership_identifier", "collaboration_identifier", "status",
     "configured_model_algorithm_association_arn", "creator_account_id", "create_time",
-    "update_time",
+    "update_time", "ml_model_training_payer_account_id",
 )
 
 TRAINED_MODEL_SUMMARY: tuple[Attribute, ...] = tuple(
@@ -161,7 +163,11 @@ def format_timestamp(value: Any) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=_dt.UTC)
     value = value.astimezone(_dt.UTC)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    # strftime's %Y does not zero-pad years before 1000 on every platform; format by hand.
+    text = (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    )
     if value.microsecond:
         text += f".{value.microsecond:06d}".rstrip("0")
     return text + "Z"
