@@ -1,0 +1,116 @@
+"""``cleanroomsml-tf describe`` as a user runs it: a real process against the local endpoint."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from cleanroomsml_tf import record
+from cleanroomsml_tf.cli import build_parser
+
+COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
+ARN_PREFIX = (
+    "arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/"
+    "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/trained-model/"
+)
+CHURN = ARN_PREFIX + "c0ffee00-1111-4a2b-9c3d-000000000001"
+CHURN_V1 = "a1b2c3d4-0001-4e5f-8a9b-0c1d2e3f4a01"
+
+
+def describe(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cleanroomsml_tf", "describe", *args],
+        capture_output=True, text=True, timeout=timeout, env=dict(os.environ),
+    )
+
+
+def _args(url: str, arn: str = CHURN, *extra: str) -> list[str]:
+    return ["--trained-model-arn", arn, "--collaboration-identifier", COLLABORATION,
+            "--endpoint-url", url, *extra]
+
+
+def _assert_clean_failure(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode == 1, result
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_json_is_exactly_the_normalized_record(emulator, example_data):
+    result = describe(*_args(emulator.url))
+    assert result.returncode == 0, result.stderr
+    latest = max((m for m in example_data if m["trainedModelArn"] == CHURN),
+                 key=lambda m: m["createTime"])
+    assert json.loads(result.stdout) == record.normalize(latest)
+
+
+def test_specific_version_in_text_format(emulator):
+    result = describe(*_args(emulator.url, CHURN, "--version-identifier", CHURN_V1,
+                             "--format", "text"))
+    assert result.returncode == 0, result.stderr
+    rows = dict(line.split(None, 1) for line in result.stdout.splitlines())
+    assert rows["resource_config.instance_type"] == "ml.m5.xlarge"
+    assert rows["version_identifier"] == CHURN_V1
+    assert rows["incremental_training_data_channels"] == "-"
+
+
+def test_not_found(emulator):
+    missing = ARN_PREFIX + "gone"
+    _assert_clean_failure(describe(*_args(emulator.url, missing)), "not found", missing,
+                          COLLABORATION, "request id")
+
+
+def test_access_denied(make_emulator):
+    server = make_emulator(access_denied=(CHURN,))
+    _assert_clean_failure(describe(*_args(server.url)), "access denied", CHURN)
+
+
+def test_bad_input_is_refused_before_any_request(emulator):
+    before = emulator.request_count
+    _assert_clean_failure(describe(*_args(emulator.url, "arn:nope")), "trained_model_arn",
+                          "'arn:nope'", "expected arn:aws:cleanrooms-ml:")
+    assert emulator.request_count == before
+
+
+def test_unreachable_endpoint():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    _assert_clean_failure(describe(*_args(url, CHURN, "--max-attempts", "1")),
+                          "endpoint unreachable", url)
+
+
+def test_hung_endpoint_gives_up_within_the_timeout(make_emulator):
+    server = make_emulator(latency_ms=60_000)
+    started = time.monotonic()
+    result = describe(*_args(server.url, CHURN, "--timeout", "2"))
+    elapsed = time.monotonic() - started
+    _assert_clean_failure(result, "timed out", CHURN)
+    assert elapsed < 2 + 3.5, elapsed  # the timeout plus start-up and one backoff
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["describe"],
+        ["describe", "--collaboration-identifier", COLLABORATION],
+        ["describe", "--trained-model-arn", CHURN, "--collaboration-identifier", COLLABORATION,
+         "--format", "yaml"],
+        ["describe", "--trained-model-arn", CHURN, "--collaboration-identifier", COLLABORATION,
+         "--timeout", "-1"],
+    ],
+)
+def test_usage_errors_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as caught:
+        build_parser().parse_args(argv)
+    assert caught.value.code == 2
+    assert "usage:" in capsys.readouterr().err

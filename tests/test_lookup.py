@@ -1,0 +1,211 @@
+"""The lookup core over real HTTP: real boto3 against the local endpoint, no stubbing."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from cleanroomsml_tf import record
+from cleanroomsml_tf.client import DEFAULT_LOCAL_ENDPOINT, ClientSettings, connect
+from cleanroomsml_tf.errors import (
+    AccessDeniedError,
+    ConfigurationError,
+    EndpointUnreachableError,
+    ModelNotFoundError,
+    RequestTimeoutError,
+    ServiceError,
+    ThrottledError,
+)
+from cleanroomsml_tf.identifiers import ModelRef
+from cleanroomsml_tf.lookup import Resolver, check_status
+from cleanroomsml_tf.errors import ModelContext, StatusNotAllowedError
+
+COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
+MEMBERSHIP = "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f"
+ARN_PREFIX = f"arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/{MEMBERSHIP}/trained-model/"
+CHURN = ARN_PREFIX + "c0ffee00-1111-4a2b-9c3d-000000000001"
+FRAUD = ARN_PREFIX + "c0ffee00-2222-4a2b-9c3d-000000000002"
+CHURN_V1 = "a1b2c3d4-0001-4e5f-8a9b-0c1d2e3f4a01"
+CHURN_V2 = "a1b2c3d4-0002-4e5f-8a9b-0c1d2e3f4a02"
+
+
+def _resolver(url: str, **kwargs) -> Resolver:
+    return Resolver(ClientSettings(endpoint_url=url, **kwargs))
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_latest_version_is_the_newest(emulator, example_data):
+    got = _resolver(emulator.url).get_trained_model(ModelRef(CHURN, COLLABORATION))
+    expected = next(m for m in example_data if m.get("versionIdentifier") == CHURN_V2)
+    assert got == record.normalize(expected)
+    assert got["version_identifier"] == CHURN_V2
+
+
+def test_specific_version(emulator):
+    got = _resolver(emulator.url).get_trained_model(ModelRef(CHURN, COLLABORATION, CHURN_V1))
+    assert got["version_identifier"] == CHURN_V1
+    assert got["resource_config"]["instance_type"] == "ml.m5.xlarge"
+    assert got["incremental_training_data_channels"] is None
+
+
+def test_older_api_shape_over_http(emulator):
+    got = _resolver(emulator.url).get_trained_model(ModelRef(FRAUD, COLLABORATION))
+    assert got["version_identifier"] is None
+    assert got["training_input_mode"] is None
+    assert got["resource_config"]["volume_size_in_gb"] == 30
+    assert got["create_time"] == "2025-06-30T23:59:59Z"
+
+
+def test_list_reads_every_page(make_emulator, example_data):
+    models = []
+    for i in range(23):
+        item = dict(example_data[2])
+        item["trainedModelArn"] = ARN_PREFIX + f"model-{i:03d}"
+        item["name"] = f"model-{i:03d}"
+        models.append(item)
+    server = make_emulator(models=models)
+    resolver = _resolver(server.url)
+    resolver.connection.client.meta.events.register(
+        "before-parameter-build.cleanroomsml.ListCollaborationTrainedModels",
+        lambda params, **_: params.setdefault("maxResults", 5),
+    )
+    before = server.request_count
+    summaries = resolver.list_trained_models(COLLABORATION)
+    assert sorted(s["name"] for s in summaries) == [f"model-{i:03d}" for i in range(23)]
+    assert server.request_count - before == 5  # 23 models, 5 per page
+    assert set(summaries[0]) == {a.name for a in record.TRAINED_MODEL_SUMMARY}
+
+
+def test_not_found_names_model_collaboration_and_request_id(emulator):
+    missing = ARN_PREFIX + "does-not-exist"
+    with pytest.raises(ModelNotFoundError) as caught:
+        _resolver(emulator.url).get_trained_model(ModelRef(missing, COLLABORATION))
+    message = str(caught.value)
+    assert missing in message and COLLABORATION in message and "latest version" in message
+    assert caught.value.request_id and caught.value.request_id in message
+
+
+def test_unknown_version_is_not_found(emulator):
+    version = "00000000-0000-4000-8000-000000000000"
+    with pytest.raises(ModelNotFoundError, match=version):
+        _resolver(emulator.url).get_trained_model(ModelRef(CHURN, COLLABORATION, version))
+
+
+def test_access_denied(make_emulator):
+    server = make_emulator(access_denied=(COLLABORATION,))
+    with pytest.raises(AccessDeniedError) as caught:
+        _resolver(server.url).get_trained_model(ModelRef(CHURN, COLLABORATION))
+    assert CHURN in str(caught.value) and caught.value.request_id
+
+
+def test_throttled_after_every_retry(make_emulator):
+    server = make_emulator(throttle_rate=1.0, seed=1)
+    before = server.request_count
+    with pytest.raises(ThrottledError, match="throttled after all retries"):
+        _resolver(server.url, max_attempts=3).get_trained_model(ModelRef(CHURN, COLLABORATION))
+    assert server.request_count - before == 3  # max_attempts counts tries
+
+
+def test_server_errors_are_retried_then_reported(make_emulator):
+    server = make_emulator(error_rate=1.0, seed=1)
+    with pytest.raises(ServiceError) as caught:
+        _resolver(server.url, max_attempts=2).get_trained_model(ModelRef(CHURN, COLLABORATION))
+    assert CHURN in str(caught.value)
+
+
+def test_unreachable_endpoint():
+    url = f"http://127.0.0.1:{_closed_port()}"
+    with pytest.raises(EndpointUnreachableError) as caught:
+        _resolver(url, max_attempts=1).get_trained_model(ModelRef(CHURN, COLLABORATION))
+    assert url in str(caught.value) and CHURN in str(caught.value)
+
+
+def test_hung_endpoint_times_out_within_the_deadline(make_emulator):
+    server = make_emulator(latency_ms=30_000)
+    resolver = _resolver(server.url, read_timeout=1, connect_timeout=1, deadline=1.0)
+    started = time.monotonic()
+    with pytest.raises(RequestTimeoutError):
+        resolver.get_trained_model(ModelRef(CHURN, COLLABORATION))
+    assert time.monotonic() - started < 4  # 1 s attempt + backoff, never 3 x 1 s + waits
+
+
+def test_one_client_shared_by_threads(emulator):
+    settings = ClientSettings(endpoint_url=emulator.url)
+    clients = set()
+
+    def resolve(_: int) -> str:
+        resolver = Resolver(settings)
+        clients.add(id(resolver.connection.client))
+        return resolver.get_trained_model(ModelRef(CHURN, COLLABORATION))["name"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        names = list(pool.map(resolve, range(64)))
+    assert names == ["churn-predictor"] * 64
+    assert len(clients) == 1
+
+
+def test_endpoint_variables_are_honoured(monkeypatch, emulator):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLEANROOMSML", emulator.url)
+    connection = connect(ClientSettings(read_timeout=7))  # distinct settings: fresh client
+    assert connection.endpoint.rstrip("/") == emulator.url
+
+
+def test_local_endpoint_is_the_default_without_region_or_endpoint():
+    connection = connect(ClientSettings(read_timeout=11))
+    assert connection.endpoint.rstrip("/") == DEFAULT_LOCAL_ENDPOINT
+
+
+def test_configured_region_targets_aws(monkeypatch):
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    connection = connect(ClientSettings(read_timeout=13))
+    assert connection.endpoint == "https://cleanrooms-ml.eu-west-1.amazonaws.com"
+
+
+@pytest.mark.parametrize(
+    ("settings", "field"),
+    [
+        (ClientSettings(retry_mode="eager"), "retry_mode"),
+        (ClientSettings(max_attempts=0), "max_attempts"),
+        (ClientSettings(endpoint_url="localhost:8790"), "endpoint"),
+        (ClientSettings(read_timeout=-1), "read_timeout"),
+        (ClientSettings(profile="no-such-profile", region="us-east-1"), "profile"),
+    ],
+)
+def test_bad_settings_name_the_setting(settings, field):
+    with pytest.raises(ConfigurationError, match=field):
+        connect(settings)
+
+
+def test_status_gate():
+    context = ModelContext(COLLABORATION, CHURN)
+    check_status({"status": "ACTIVE"}, ("ACTIVE",), context)
+    check_status({"status": "CREATE_FAILED"}, None, context)
+    with pytest.raises(StatusNotAllowedError, match="CREATE_IN_PROGRESS.*only ACTIVE is allowed"):
+        check_status({"status": "CREATE_IN_PROGRESS"}, ("ACTIVE",), context)
+
+
+def test_concurrent_first_use_builds_one_client(emulator):
+    settings = ClientSettings(endpoint_url=emulator.url, read_timeout=17)
+    barrier = threading.Barrier(6)
+    seen = []
+
+    def build() -> None:
+        barrier.wait()
+        seen.append(connect(settings))
+
+    threads = [threading.Thread(target=build) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(c) for c in seen}) == 1
