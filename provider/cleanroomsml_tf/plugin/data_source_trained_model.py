@@ -1,0 +1,149 @@
+"""Data source ``cleanroomsml_collaboration_trained_model``: one trained model's record.
+
+Arguments: ``trained_model_arn``, ``collaboration_identifier`` (required), ``version_identifier``
+(optional; computed to the resolved version when unset), ``allowed_statuses`` (optional gate).
+Every attribute of ``record.TRAINED_MODEL`` is exported with its type, plus ``id``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from tf.iface import ReadDataContext
+from tf.schema import Attribute, Schema
+from tf.types import List, String, Unknown
+from tf.utils import Diagnostics
+
+from cleanroomsml_tf.errors import InvalidInputError, ModelContext
+from cleanroomsml_tf.identifiers import ModelRef, validate_field
+from cleanroomsml_tf.plugin.diagnostics import add_exception, add_invalid_input
+from cleanroomsml_tf.plugin.schema import computed_attributes, encode_record
+from cleanroomsml_tf.record import TRAINED_MODEL
+
+if TYPE_CHECKING:
+    from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
+
+IDENTIFIERS = ("trained_model_arn", "collaboration_identifier", "version_identifier")
+
+# Record attributes that are also arguments; every other record attribute is computed.
+ARGUMENTS: dict[str, dict[str, bool]] = {
+    "trained_model_arn": {"required": True},
+    "collaboration_identifier": {"required": True},
+    "version_identifier": {"optional": True, "computed": True},
+}
+
+
+def _known_strings(values: Any) -> list[str] | None:
+    if values is None or values is Unknown:
+        return None
+    return [v for v in values if isinstance(v, str)]
+
+
+def validate_identifiers(diags: Diagnostics, config: dict[str, Any]) -> None:
+    """Validate the identifiers that are known now, each diagnostic on its attribute."""
+    for field in IDENTIFIERS:
+        value = config.get(field)
+        if value is None or value is Unknown:
+            continue  # unset (version) or unknown until apply: checked at read time
+        try:
+            validate_field(field, value)
+        except InvalidInputError as error:
+            add_invalid_input(diags, error)
+
+
+def validate_allowed_statuses(diags: Diagnostics, config: dict[str, Any], name: str) -> None:
+    """An allow-list that is set must allow something, and no empty strings."""
+    values = _known_strings(config.get(name))
+    if values is None:
+        return
+    if not values or any(not v for v in values):
+        diags.add_error(
+            "Invalid input",
+            f"invalid {name} {values!r}: expected a non-empty list of statuses such as "
+            '["ACTIVE"]',
+            path=[name],
+        )
+
+
+class TrainedModelDataSource:
+    """Reads one trained model (latest version unless ``version_identifier`` is set)."""
+
+    def __init__(self, provider: CleanroomsmlProvider) -> None:
+        self.provider = provider
+
+    @classmethod
+    def get_name(cls) -> str:
+        """Type name without the provider prefix."""
+        return "collaboration_trained_model"
+
+    @classmethod
+    @cache
+    def get_schema(cls) -> Schema:
+        """Generated from ``record.TRAINED_MODEL``; cached (it never changes in a process)."""
+        attributes = computed_attributes(TRAINED_MODEL, ARGUMENTS)
+        attributes += [
+            Attribute(
+                "allowed_statuses", List(String()),
+                "Fail the read unless the model's status is one of these (e.g. `[\"ACTIVE\"]`).",
+                optional=True,
+            ),
+            Attribute("id", String(), "`COLLABORATION/ARN@VERSION` of the resolved model.",
+                      computed=True),
+        ]
+        return Schema(
+            attributes=attributes,
+            description="Reads one AWS Clean Rooms ML collaboration trained model.",
+        )
+
+    def validate(self, diags: Diagnostics, type_name: str, config: dict[str, Any]) -> None:
+        """``terraform validate``: the known identifiers and the status allow-list."""
+        try:
+            validate_identifiers(diags, config or {})
+            validate_allowed_statuses(diags, config or {}, "allowed_statuses")
+        except Exception as error:  # noqa: BLE001 - diagnostics, never a gRPC exception
+            add_exception(diags, error, f"validating {type_name}")
+
+    def read(self, ctx: ReadDataContext, config: dict[str, Any]) -> dict[str, Any] | None:
+        """Resolve the model, apply the status gate, return the full state."""
+        try:
+            return self._read(ctx.diagnostics, config)
+        except Exception as error:  # noqa: BLE001
+            add_exception(ctx.diagnostics, error, f"reading {ctx.type_name}")
+            return None
+
+    def _read(self, diags: Diagnostics, config: dict[str, Any]) -> dict[str, Any] | None:
+        ref = ModelRef(
+            trained_model_arn=config.get("trained_model_arn"),  # type: ignore[arg-type]
+            collaboration_identifier=config.get("collaboration_identifier"),  # type: ignore[arg-type]
+            version_identifier=config.get("version_identifier"),
+        )
+        errors = ref.errors()
+        if errors:
+            for error in errors:
+                add_invalid_input(diags, error)
+            return None
+        record = self.provider.resolver.get_trained_model(ref)
+        allowed = _known_strings(config.get("allowed_statuses"))
+        from cleanroomsml_tf.lookup import check_status
+
+        context = ModelContext(
+            ref.collaboration_identifier, ref.trained_model_arn, ref.version_identifier
+        )
+        check_status(record, allowed, context)
+        return self.state(config, record)
+
+    @staticmethod
+    def state(config: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+        """The data source state: the record, with the configured arguments kept as written."""
+        state = encode_record(TRAINED_MODEL, record)
+        for name in ARGUMENTS:
+            if config.get(name) is not None:
+                state[name] = config[name]
+        resolved = ModelRef(
+            state["trained_model_arn"], state["collaboration_identifier"],
+            state["version_identifier"],
+        )
+        state["allowed_statuses"] = config.get("allowed_statuses")
+        state["id"] = resolved.key
+        return state

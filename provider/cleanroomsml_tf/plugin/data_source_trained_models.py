@@ -1,0 +1,125 @@
+"""Data source ``cleanroomsml_collaboration_trained_models``: the models of a collaboration.
+
+Arguments: ``collaboration_identifier`` (required), ``statuses`` and ``name_regex`` (optional
+filters). Exports ``trained_models``, a list of summary objects (``record.TRAINED_MODEL_SUMMARY``,
+every page of ListCollaborationTrainedModels), plus ``id``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from tf.iface import ReadDataContext
+from tf.schema import Attribute, Schema
+from tf.types import List, String, Unknown
+from tf.utils import Diagnostics
+
+from cleanroomsml_tf.errors import InvalidInputError
+from cleanroomsml_tf.identifiers import validate_field
+from cleanroomsml_tf.plugin.diagnostics import add_exception, add_invalid_input
+from cleanroomsml_tf.plugin.schema import encode_record, object_type
+from cleanroomsml_tf.record import TRAINED_MODEL_SUMMARY
+
+if TYPE_CHECKING:
+    from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
+
+
+def compile_name_regex(diags: Diagnostics, value: Any) -> re.Pattern[str] | None:
+    """The compiled ``name_regex``; an invalid one becomes a diagnostic on the attribute."""
+    if value is None or value is Unknown:
+        return None
+    try:
+        return re.compile(value)
+    except re.error as error:
+        diags.add_error(
+            "Invalid input",
+            f"invalid name_regex {value!r}: not a valid regular expression ({error})",
+            path=["name_regex"],
+        )
+        return None
+
+
+def select(
+    summaries: list[dict[str, Any]], statuses: list[str] | None, pattern: re.Pattern[str] | None
+) -> list[dict[str, Any]]:
+    """The summaries whose status is in ``statuses`` and whose name matches (``re.search``)."""
+    return [
+        s for s in summaries
+        if (statuses is None or s.get("status") in statuses)
+        and (pattern is None or pattern.search(s.get("name") or ""))
+    ]
+
+
+class TrainedModelsDataSource:
+    """Lists a collaboration's trained models, optionally filtered."""
+
+    def __init__(self, provider: CleanroomsmlProvider) -> None:
+        self.provider = provider
+
+    @classmethod
+    def get_name(cls) -> str:
+        """Type name without the provider prefix."""
+        return "collaboration_trained_models"
+
+    @classmethod
+    @cache
+    def get_schema(cls) -> Schema:
+        """Arguments plus ``trained_models`` (list of summary objects generated from the table)."""
+        summary = object_type(TRAINED_MODEL_SUMMARY)
+        return Schema(
+            attributes=[
+                Attribute("collaboration_identifier", String(),
+                          "The collaboration whose trained models to list.", required=True),
+                Attribute("statuses", List(String()),
+                          "Keep only models with one of these statuses (e.g. `[\"ACTIVE\"]`).",
+                          optional=True),
+                Attribute("name_regex", String(),
+                          "Keep only models whose name matches this regular expression.",
+                          optional=True),
+                Attribute("trained_models", List(summary),
+                          "The matching trained models (every page), one summary object each.",
+                          computed=True),
+                Attribute("id", String(), "The collaboration identifier.", computed=True),
+            ],
+            description="Lists the trained models of an AWS Clean Rooms ML collaboration.",
+        )
+
+    def validate(self, diags: Diagnostics, type_name: str, config: dict[str, Any]) -> None:
+        """``terraform validate``: the collaboration identifier and the regex, when known."""
+        try:
+            config = config or {}
+            value = config.get("collaboration_identifier")
+            if value is not None and value is not Unknown:
+                try:
+                    validate_field("collaboration_identifier", value)
+                except InvalidInputError as error:
+                    add_invalid_input(diags, error)
+            compile_name_regex(diags, config.get("name_regex"))
+        except Exception as error:  # noqa: BLE001
+            add_exception(diags, error, f"validating {type_name}")
+
+    def read(self, ctx: ReadDataContext, config: dict[str, Any]) -> dict[str, Any] | None:
+        """List every page, filter, return the state."""
+        try:
+            return self._read(ctx.diagnostics, config)
+        except Exception as error:  # noqa: BLE001
+            add_exception(ctx.diagnostics, error, f"reading {ctx.type_name}")
+            return None
+
+    def _read(self, diags: Diagnostics, config: dict[str, Any]) -> dict[str, Any] | None:
+        collaboration = config.get("collaboration_identifier")
+        pattern = compile_name_regex(diags, config.get("name_regex"))
+        if diags.has_errors():
+            return None
+        summaries = self.provider.resolver.list_trained_models(collaboration)  # type: ignore[arg-type]
+        statuses = config.get("statuses")
+        selected = select(summaries, statuses, pattern)
+        return {
+            "collaboration_identifier": collaboration,
+            "statuses": statuses,
+            "name_regex": config.get("name_regex"),
+            "trained_models": [encode_record(TRAINED_MODEL_SUMMARY, s) for s in selected],
+            "id": collaboration,
+        }

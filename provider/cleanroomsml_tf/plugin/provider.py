@@ -1,0 +1,176 @@
+"""The provider: its configuration schema, client settings, and one shared resolver.
+
+Terraform starts one plugin process per provider configuration and reads data sources
+concurrently on gRPC worker threads; they all share the :class:`~cleanroomsml_tf.lookup.Resolver`
+built in :meth:`CleanroomsmlProvider.configure_provider` (thread-safe, one botocore client pool).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from tf.iface import DataSource, Resource
+from tf.schema import Attribute, Block, NestedBlock, NestMode, Schema
+from tf.types import List, Number, String, Unknown
+from tf.utils import Diagnostics
+
+from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
+from cleanroomsml_tf.client import AssumeRole, ClientSettings
+from cleanroomsml_tf.errors import ConfigurationError
+from cleanroomsml_tf.lookup import Resolver
+from cleanroomsml_tf.plugin.diagnostics import add_error, add_exception
+
+TYPE_PREFIX = "cleanroomsml_"
+
+_ATTRIBUTES: tuple[tuple[str, Any, str], ...] = (
+    ("region", String, "AWS region. Default: `AWS_REGION`/`AWS_DEFAULT_REGION` or the profile."),
+    ("profile", String, "Named profile of the shared AWS config files. Default: `AWS_PROFILE`."),
+    ("endpoint", String,
+     "Clean Rooms ML endpoint URL. Default: `AWS_ENDPOINT_URL_CLEANROOMSML`, `AWS_ENDPOINT_URL`, "
+     "the profile's `endpoint_url`, AWS when a region is configured, else the local endpoint "
+     "`http://127.0.0.1:8790`."),
+    ("shared_config_files", None, "Shared AWS config file (one path). Default: `AWS_CONFIG_FILE`."),
+    ("shared_credentials_files", None,
+     "Shared AWS credentials file (one path). Default: `AWS_SHARED_CREDENTIALS_FILE`."),
+    ("max_attempts", Number, "Total tries per request, retries included (default 3)."),
+    ("retry_mode", String, "botocore retry mode: `standard` (default), `adaptive` or `legacy`."),
+)
+
+ASSUME_ROLE = NestedBlock(
+    "assume_role",
+    NestMode.Single,
+    Block(
+        attributes=[
+            Attribute("role_arn", String(), "ARN of the IAM role to assume.", required=True),
+            Attribute("session_name", String(), "Session name (default: generated).",
+                      optional=True),
+            Attribute("external_id", String(), "External ID the role's trust policy requires.",
+                      optional=True),
+        ],
+        description="Assume an IAM role (STS AssumeRole) on top of the base credentials.",
+    ),
+)
+
+
+def provider_schema() -> Schema:
+    """The provider configuration schema: every argument optional."""
+    attributes = [
+        Attribute(name, kind() if kind else List(String()), description, optional=True)
+        for name, kind, description in _ATTRIBUTES
+    ]
+    return Schema(attributes=attributes, block_types=[ASSUME_ROLE])
+
+
+def _known(value: Any) -> Any:
+    """``None`` for unknown values: they fall back to the AWS defaults, like unset ones."""
+    return None if value is Unknown else value
+
+
+def _string_list(value: Any) -> tuple[str, ...] | None:
+    value = _known(value)
+    if value is None:
+        return None
+    return tuple(item for item in value if item is not None and item is not Unknown)
+
+
+def _whole_number(name: str, value: Any) -> int | None:
+    value = _known(value)
+    if value is None:
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        raise ConfigurationError(f"invalid {name} {value!r}: expected an integer >= 1")
+    return int(value)
+
+
+def settings_from_config(config: Mapping[str, Any] | None) -> ClientSettings:
+    """Map the provider configuration onto :class:`ClientSettings` (unset/unknown -> ``None``)."""
+    config = config or {}
+    role = _known(config.get("assume_role"))
+    assume_role = None
+    if role and _known(role.get("role_arn")):
+        assume_role = AssumeRole(
+            role_arn=role["role_arn"],
+            session_name=_known(role.get("session_name")),
+            external_id=_known(role.get("external_id")),
+        )
+    return ClientSettings(
+        region=_known(config.get("region")),
+        profile=_known(config.get("profile")),
+        endpoint_url=_known(config.get("endpoint")),
+        shared_config_files=_string_list(config.get("shared_config_files")),
+        shared_credentials_files=_string_list(config.get("shared_credentials_files")),
+        max_attempts=_whole_number("max_attempts", config.get("max_attempts")),
+        retry_mode=_known(config.get("retry_mode")),
+        assume_role=assume_role,
+    )
+
+
+class CleanroomsmlProvider:
+    """The ``cleanroomsml`` provider (implements ``tf.iface.Provider``)."""
+
+    def __init__(self) -> None:
+        self._resolver: Resolver | None = None
+        self._lock = threading.Lock()
+
+    # --- identity and schema ------------------------------------------------------------------
+    def get_model_prefix(self) -> str:
+        """Type name prefix of every data source: ``cleanroomsml_``."""
+        return TYPE_PREFIX
+
+    def full_name(self) -> str:
+        """``registry.terraform.io/cleanroomsml-tf/cleanroomsml``."""
+        return f"{PROVIDER_HOSTNAME}/{PROVIDER_SOURCE}"
+
+    def get_provider_schema(self, diags: Diagnostics) -> Schema:
+        """The provider configuration schema."""
+        return provider_schema()
+
+    def get_data_sources(self) -> list[type[DataSource]]:
+        """Both data sources (imported here so the schema modules load only when asked)."""
+        from cleanroomsml_tf.plugin.data_source_trained_model import TrainedModelDataSource
+        from cleanroomsml_tf.plugin.data_source_trained_models import TrainedModelsDataSource
+
+        return [TrainedModelDataSource, TrainedModelsDataSource]
+
+    def get_resources(self) -> list[type[Resource]]:
+        """No resources: this provider only reads."""
+        return []
+
+    def get_functions(self) -> list[Any]:
+        """No provider functions."""
+        return []
+
+    def new_data_source(self, klass: type[DataSource]) -> DataSource:
+        """A data source instance bound to this provider (for its resolver)."""
+        return klass(self)  # type: ignore[call-arg]
+
+    # --- configuration ------------------------------------------------------------------------
+    def validate_config(self, diags: Diagnostics, config: Mapping[str, Any] | None) -> None:
+        """Check the known settings (``terraform validate``); unknown ones wait for configure."""
+        try:
+            settings_from_config(config).check()
+        except Exception as error:  # noqa: BLE001 - every failure becomes a diagnostic
+            add_exception(diags, error, "validating the provider configuration")
+
+    def configure_provider(self, diags: Diagnostics, config: Mapping[str, Any] | None) -> None:
+        """Build the one resolver every data source read of this process shares."""
+        try:
+            settings = settings_from_config(config).check()
+        except ConfigurationError as error:
+            add_error(diags, error)
+            return
+        except Exception as error:  # noqa: BLE001
+            add_exception(diags, error, "configuring the provider")
+            return
+        with self._lock:
+            self._resolver = Resolver(settings)
+
+    @property
+    def resolver(self) -> Resolver:
+        """The shared resolver; an unconfigured provider uses the AWS defaults."""
+        with self._lock:
+            if self._resolver is None:
+                self._resolver = Resolver(ClientSettings())
+            return self._resolver

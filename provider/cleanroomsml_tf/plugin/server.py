@@ -1,0 +1,169 @@
+"""go-plugin serving: magic cookie, gRPC server over a TLS unix socket, handshake, shutdown.
+
+Written here rather than using ``tf.runner.run_provider`` for three reasons: every RPC handler
+must turn *any* exception into an error diagnostic (tf's servicer re-raises, which Terraform shows
+as "Exception calling application"); the TLS identity is cached without importing
+``cryptography`` on warm starts; and stdout must carry nothing but the handshake line.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent import futures
+from typing import Any
+
+log = logging.getLogger("cleanroomsml_tf.plugin.server")
+
+MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
+MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
+CORE_PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 6
+# Terraform reads up to -parallelism (default 10) data sources at once; leave room for the
+# validate/schema/stop calls that arrive meanwhile.
+MAX_WORKERS = 16
+_STOP_METHODS = ("/tfplugin6.Provider/StopProvider", "/plugin.GRPCController/Shutdown")
+
+
+def handshake_line(socket_path: str, cert_b64: str) -> str:
+    """go-plugin's handshake: ``CORE|APP|NETWORK|ADDR|PROTOCOL|CERT``."""
+    return "|".join([
+        str(CORE_PROTOCOL_VERSION), str(PROTOCOL_VERSION), "unix", socket_path, "grpc", cert_b64,
+    ])
+
+
+def check_launch(environ: dict[str, str] | os._Environ[str] = os.environ) -> str | None:
+    """Why this process was not launched by Terraform (``None`` when it was)."""
+    if environ.get(MAGIC_COOKIE_KEY) != MAGIC_COOKIE_VALUE:
+        return (
+            "This binary is a plugin. These are not meant to be executed directly.\n"
+            "Please execute the program that consumes these plugins, which will\n"
+            "load any plugins automatically"
+        )
+    versions = environ.get("PLUGIN_PROTOCOL_VERSIONS")
+    if versions and str(PROTOCOL_VERSION) not in versions.split(","):
+        return (
+            f"this provider speaks plugin protocol {PROTOCOL_VERSION}; this Terraform offers "
+            f"{versions} (Terraform >= 1.0 is required)"
+        )
+    return None
+
+
+def _error_response(pb: Any, method: str, summary: str, detail: str) -> Any:
+    """An empty response of ``method`` that carries one error diagnostic (or error text)."""
+    response_type = getattr(pb, method).Response
+    fields = response_type.DESCRIPTOR.fields_by_name
+    if "diagnostics" in fields:
+        diagnostic = pb.Diagnostic(severity=pb.Diagnostic.ERROR, summary=summary, detail=detail)
+        return response_type(diagnostics=[diagnostic])
+    if "error" in fields and fields["error"].message_type is not None:
+        return response_type(error=pb.FunctionError(text=f"{summary}: {detail}"))
+    if "Error" in fields:
+        return response_type(Error=f"{summary}: {detail}")
+    return response_type()
+
+
+def _guard(method_name: str, handler: Any, pb: Any) -> Any:
+    @functools.wraps(handler)
+    def guarded(self: Any, request: Any, context: Any) -> Any:
+        try:
+            return handler(self, request, context)
+        except Exception as error:  # noqa: BLE001 - a diagnostic, never a gRPC exception
+            log.error("unexpected error in %s", method_name, exc_info=error)
+            return _error_response(
+                pb, method_name, "Internal error in the cleanroomsml provider",
+                f"unexpected {type(error).__name__} in {method_name}: {error}",
+            )
+
+    return guarded
+
+
+def safe_servicer_class() -> type:
+    """tf's ``ProviderServicer`` with every implemented RPC wrapped by a catch-all."""
+    from tf.gen import tfplugin_pb2 as pb
+    from tf.gen import tfplugin_pb2_grpc as rpc
+    from tf.provider import ProviderServicer
+
+    methods = {
+        name: _guard(name, getattr(ProviderServicer, name), pb)
+        for name in vars(rpc.ProviderServicer)
+        if name[:1].isupper() and name in vars(ProviderServicer)
+    }
+    return type("SafeProviderServicer", (ProviderServicer,), methods)
+
+
+class _StopInterceptor:
+    """Notices StopProvider / GRPCController.Shutdown so the serve loop can end."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def intercept_service(self, continuation: Any, handler_call_details: Any) -> Any:
+        if handler_call_details.method in _STOP_METHODS:
+            self.stopped = True
+        return continuation(handler_call_details)
+
+
+def _add_go_plugin_services(server: Any, stopper: _StopInterceptor) -> None:
+    from tf.gen import grpc_controller_pb2 as controller_pb
+    from tf.gen import grpc_controller_pb2_grpc as controller_rpc
+    from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
+
+    class Controller(controller_rpc.GRPCControllerServicer):
+        def Shutdown(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC name
+            stopper.stopped = True
+            return controller_pb.Empty()
+
+    class Stdio(stdio_rpc.GRPCStdioServicer):
+        def StreamStdio(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC name
+            return iter(())  # we never write to stdout/stderr through go-plugin's stream
+
+    controller_rpc.add_GRPCControllerServicer_to_server(Controller(), server)
+    stdio_rpc.add_GRPCStdioServicer_to_server(Stdio(), server)
+
+
+def serve(provider: Any) -> int:
+    """Serve ``provider`` until Terraform stops it; the exit status."""
+    problem = check_launch()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    import grpc
+    from tf.gen import tfplugin_pb2_grpc as rpc
+
+    from cleanroomsml_tf.plugin import tls
+
+    stopper = _StopInterceptor()
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=MAX_WORKERS), interceptors=[stopper]
+    )
+    rpc.add_ProviderServicer_to_server(safe_servicer_class()(provider), server)
+    _add_go_plugin_services(server, stopper)
+    identity = tls.load_or_create()
+    credentials = grpc.ssl_server_credentials([(identity.key_pem, identity.cert_pem)])
+    directory = tempfile.mkdtemp(prefix="cleanroomsml-plugin-")  # honours TMPDIR
+    socket_path = os.path.join(directory, "plugin.sock")
+    try:
+        server.add_secure_port(f"unix://{socket_path}", credentials)
+        server.start()
+        sys.stdout.write(handshake_line(socket_path, identity.handshake_cert) + "\n")
+        sys.stdout.flush()
+        # From here on stdout belongs to go-plugin; stray prints go to stderr (the log).
+        sys.stdout = sys.stderr
+        log.debug("handshake after %.1f ms on %s", (time.perf_counter() - started) * 1e3,
+                  socket_path)
+        while not stopper.stopped:
+            server.wait_for_termination(0.05)
+        server.stop(grace=0.5)
+        return 0
+    except KeyboardInterrupt:
+        server.stop(grace=0)
+        return 0
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)

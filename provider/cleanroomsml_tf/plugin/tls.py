@@ -1,0 +1,137 @@
+"""The plugin's TLS identity: a self-signed ``localhost`` certificate, cached across launches.
+
+go-plugin (Terraform) dials the plugin over TLS and trusts exactly the certificate the plugin
+prints in its handshake line. Terraform launches the plugin ~3 times per plan, so the key pair is
+generated once and cached under ``$XDG_CACHE_HOME`` (default ``~/.cache``). The cache records the
+expiry time itself, so a warm start reads one small JSON file and never imports ``cryptography``
+(~30 ms saved before the handshake).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+_VALIDITY_SECONDS = 30 * 24 * 3600
+_RENEW_BEFORE_SECONDS = 24 * 3600  # never hand Terraform a certificate about to expire
+_CACHE_NAME = "plugin-tls-v1.json"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """PEM key and certificate for the gRPC server, DER certificate for the handshake."""
+
+    key_pem: bytes
+    cert_pem: bytes
+    cert_der: bytes
+    not_after: float
+
+    @property
+    def handshake_cert(self) -> str:
+        """The certificate as go-plugin's handshake wants it: base64 DER, no padding."""
+        return base64.b64encode(self.cert_der).decode().rstrip("=")
+
+
+def cache_path() -> Path:
+    """Where the identity is cached."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cleanroomsml-tf" / _CACHE_NAME
+
+
+def load_or_create(path: Path | None = None, now: float | None = None) -> Identity:
+    """The cached identity when still valid for a day, else a new one (cached atomically)."""
+    path = path or cache_path()
+    now = time.time() if now is None else now
+    identity = _load(path)
+    if identity is not None and identity.not_after - now > _RENEW_BEFORE_SECONDS:
+        return identity
+    identity = generate(now)
+    _store(path, identity)
+    return identity
+
+
+def _load(path: Path) -> Identity | None:
+    try:
+        data = json.loads(path.read_text())
+        return Identity(
+            key_pem=data["key_pem"].encode(),
+            cert_pem=data["cert_pem"].encode(),
+            cert_der=base64.b64decode(data["cert_der"]),
+            not_after=float(data["not_after"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or damaged cache: regenerate
+
+
+def _store(path: Path, identity: Identity) -> None:
+    """Write atomically (temp file + rename): parallel launches may race here."""
+    payload = json.dumps({
+        "key_pem": identity.key_pem.decode(),
+        "cert_pem": identity.cert_pem.decode(),
+        "cert_der": base64.b64encode(identity.cert_der).decode(),
+        "not_after": identity.not_after,
+    })
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tls-")
+        with os.fdopen(fd, "w") as handle:  # mkstemp creates it 0600: the key stays private
+            handle.write(payload)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only HOME only costs the next launch a new key
+
+
+def generate(now: float | None = None) -> Identity:
+    """A fresh P-256 key and a self-signed ``localhost`` certificate (fast to make, unlike RSA)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = time.time() if now is None else now
+    start = dt.datetime.fromtimestamp(now - 60, dt.UTC)
+    end = dt.datetime.fromtimestamp(now + _VALIDITY_SECONDS, dt.UTC)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True, content_commitment=False, key_encipherment=False,
+                data_encipherment=False, key_agreement=True, key_cert_sign=True, crl_sign=False,
+                encipher_only=False, decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+            ),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    return Identity(
+        key_pem=key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        cert_pem=cert.public_bytes(serialization.Encoding.PEM),
+        cert_der=cert.public_bytes(serialization.Encoding.DER),
+        not_after=end.timestamp(),
+    )
