@@ -1,11 +1,121 @@
-"""``cleanroomsml-tf emulator`` (placeholder until its issue lands)."""
+"""``cleanroomsml-tf emulator``: serve a local Clean Rooms ML endpoint until interrupted.
+
+The first line on stdout is the base URL, printed once the socket accepts connections, so a
+script can start it with port 0 and read where it listens. SIGINT/SIGTERM stop it with exit 0.
+"""
 
 from __future__ import annotations
 
+import argparse
+import signal
+import sys
+import threading
 from typing import Any
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _non_negative_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return value
 
 
 def register(subparsers: Any) -> None:
     """Add the ``emulator`` subcommand."""
-    parser = subparsers.add_parser("emulator", help="(not yet available)")
-    parser.set_defaults(handler=lambda args: 1)
+    parser = subparsers.add_parser(
+        "emulator",
+        help="serve a local Clean Rooms ML endpoint (offline tests and demos)",
+        description="Serve GetCollaborationTrainedModel and ListCollaborationTrainedModels "
+        "over the real restJson1 protocol. Prints the base URL as the first line on stdout; "
+        "stops on SIGINT/SIGTERM. Point clients at it with AWS_ENDPOINT_URL_CLEANROOMSML "
+        "(or --port 8790, the default local endpoint).",
+    )
+    parser.add_argument(
+        "--data", metavar="FILE",
+        help='models to serve: {"trainedModels": [...], "accessDenied": [...]} '
+        "(schema: cleanroomsml_tf/schemas/emulator-data.schema.json; default: built-in examples)",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=_port, default=0, help="port to bind (default 0: any free port)"
+    )
+    parser.add_argument(
+        "--throttle-rate", type=_rate, default=0.0, metavar="R",
+        help="fraction of requests answered 429 ThrottlingException (0..1)",
+    )
+    parser.add_argument(
+        "--error-rate", type=_rate, default=0.0, metavar="R",
+        help="fraction of requests answered 500 InternalServerException (0..1)",
+    )
+    parser.add_argument(
+        "--latency-ms", type=_non_negative_int, default=0, metavar="N",
+        help="delay every response by N milliseconds (a large N simulates a hung endpoint)",
+    )
+    parser.add_argument(
+        "--seed", type=int, metavar="N", help="seed the fault injection, for reproducible runs"
+    )
+    parser.add_argument(
+        "--log", action="store_true", help="log one line per request to stderr"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the emulator, print its URL, serve until SIGINT/SIGTERM."""
+    from cleanroomsml_tf.emulator import Emulator, load_data_file
+
+    models = load_data_file(args.data) if args.data else None
+    emulator = Emulator(
+        models,
+        host=args.host,
+        port=args.port,
+        throttle_rate=args.throttle_rate,
+        error_rate=args.error_rate,
+        latency_ms=args.latency_ms,
+        seed=args.seed,
+        log=sys.stderr if args.log else None,
+    )
+    stop = threading.Event()
+    previous = _on_signals(lambda *_: stop.set())
+    try:
+        emulator.start()
+        print(emulator.url, flush=True)
+        # Wake up now and then: a wait without timeout can miss a signal on some platforms.
+        while not stop.wait(0.5):
+            pass
+    finally:
+        emulator.stop()
+        _restore(previous)
+    return 0
+
+
+def _on_signals(handler: Any) -> dict[int, Any]:
+    previous = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        previous[number] = signal.signal(number, handler)
+    return previous
+
+
+def _restore(previous: dict[int, Any]) -> None:
+    for number, handler in previous.items():
+        signal.signal(number, handler)

@@ -1,0 +1,304 @@
+"""The HTTP server and :class:`Emulator`, its Python face.
+
+Performance matters: the drift check pushes thousands of lookups through here from ~16 threads.
+Hence HTTP/1.1 keep-alive, TCP_NODELAY (without it a keep-alive request stalls ~40 ms on
+Nagle + delayed ACK), an exact Content-Length, a thread per connection, pre-encoded bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TextIO
+
+from cleanroomsml_tf.emulator import protocol
+from cleanroomsml_tf.emulator.data import DataSet, EmulatorError, as_document
+from cleanroomsml_tf.emulator.faults import Faults
+from cleanroomsml_tf.emulator.protocol import Request, ServiceException
+
+Models = Sequence[Mapping[str, Any]] | Mapping[str, Any] | None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # idle keep-alive connections must not keep the process alive
+    block_on_close = False  # stop() must not wait for a request held by --latency-ms
+    request_queue_size = 128  # bursts of new connections from many clients at once
+    emulator: Emulator
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client hanging up mid-response is normal (timeouts, Ctrl-C): one line, no traceback.
+        error = sys.exc_info()[1]
+        self.emulator._log(f"connection {client_address[0]}:{client_address[1]}: {error!r}")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server_version = "cleanroomsml-tf-emulator"
+    sys_version = ""
+    server: _Server
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self._dispatch(send_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._dispatch(send_body=False)
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._dispatch(send_body=True)
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_POST
+
+    def _dispatch(self, *, send_body: bool) -> None:
+        emulator = self.server.emulator
+        emulator._count()
+        self._drain_body()
+        request_id = str(uuid.uuid4())
+        try:
+            status, body = emulator._respond(self.command, self.path)
+            code = None
+        except ServiceException as error:
+            status, body, code = error.status, protocol.error_body(error), error.code
+        except Exception as error:  # noqa: BLE001 - a bug must not kill the connection silently
+            emulator._log(f"internal error on {self.command} {self.path}: {error!r}")
+            failure = protocol.internal_error(f"emulator bug: {error!r}")
+            status, body, code = 500, protocol.error_body(failure), failure.code
+        self._send(status, body, request_id, code, send_body=send_body)
+
+    def _drain_body(self) -> None:
+        # A request body left unread would be parsed as the next request on this connection.
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > 0:
+            self.rfile.read(length)
+
+    def _send(
+        self, status: int, body: bytes, request_id: str, code: str | None, *, send_body: bool
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-amzn-RequestId", request_id)
+        if code is not None:
+            self.send_header("x-amzn-ErrorType", code)
+        if status == 405:
+            self.send_header("Allow", "GET")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """One line per request on the emulator's log stream (when logging is on)."""
+        self.server.emulator._log(f'"{self.requestline}" {code}')
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+        """Protocol-level messages (bad request lines...) go to the same log."""
+        self.server.emulator._log(format % args)
+
+
+class Emulator:
+    """A local Clean Rooms ML endpoint. Start it, point boto3 at :attr:`url`, stop it.
+
+    ``models`` is ``None`` (the built-in example data), a list of GetCollaborationTrainedModel
+    responses, or a data document (``{"trainedModels": [...], "accessDenied": [...]}``, what
+    :func:`load_data_file` returns). It is validated like a data file
+    (:class:`EmulatorDataError`). ``access_denied`` lists collaboration identifiers or model
+    ARNs that get 403. ``log`` is a stream for one line per request (default: no log).
+    """
+
+    def __init__(
+        self,
+        models: Models = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        throttle_rate: float = 0.0,
+        error_rate: float = 0.0,
+        latency_ms: float = 0,
+        seed: int | None = None,
+        access_denied: Iterable[str] = (),
+        log: TextIO | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.faults = Faults(throttle_rate, error_rate, latency_ms, seed)
+        self._data = DataSet(as_document(models, access_denied))
+        self._log_stream = log
+        self._lock = threading.Lock()
+        self._request_count = 0
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    def start(self) -> Emulator:
+        """Bind, listen and serve in a background thread; returns self. Idempotent."""
+        if self._server is not None:
+            return self
+        try:
+            server = _Server((self.host, self.port), _Handler)
+        except OSError as error:
+            raise EmulatorError(
+                f"cannot listen on {self.host}:{self.port}: {error.strerror or error}"
+            ) from None
+        server.emulator = self
+        self._stopping.clear()
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05},
+            name="cleanroomsml-emulator", daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket. Requests held by latency are released."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        """True between :meth:`start` and :meth:`stop`."""
+        return self._server is not None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The (host, port) actually bound (the real port when 0 was asked for)."""
+        if self._server is None:
+            raise EmulatorError("the emulator is not running: call start() first")
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:50123``."""
+        host, port = self.address
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{port}"
+
+    # -- runtime control ----------------------------------------------------------------------
+
+    def replace_models(self, models: Models, access_denied: Iterable[str] = ()) -> None:
+        """Swap the served data (validated first; on error the old data stays). Thread-safe:
+        a request sees either the old or the new data, never a mix."""
+        self._data = DataSet(as_document(models, access_denied))
+
+    def set_faults(
+        self,
+        *,
+        throttle_rate: float | None = None,
+        error_rate: float | None = None,
+        latency_ms: float | None = None,
+    ) -> None:
+        """Change injected faults at runtime; arguments left ``None`` keep their value."""
+        self.faults.update(
+            throttle_rate=throttle_rate, error_rate=error_rate, latency_ms=latency_ms
+        )
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests received since start-up (any path, method or outcome)."""
+        return self._request_count
+
+    def reset_request_count(self) -> None:
+        """Set :attr:`request_count` back to 0."""
+        with self._lock:
+            self._request_count = 0
+
+    # -- request handling (called from handler threads) ---------------------------------------
+
+    def _count(self) -> None:
+        with self._lock:
+            self._request_count += 1
+
+    def _log(self, line: str) -> None:
+        stream = self._log_stream
+        if stream is not None:
+            try:
+                stream.write(f"emulator: {line}\n")
+                stream.flush()
+            except (OSError, ValueError):
+                pass  # a closed log stream must not fail requests
+
+    def _respond(self, method: str, target: str) -> tuple[int, bytes]:
+        """(status, body) for one request; raises :class:`ServiceException` for errors."""
+        latency = self.faults.latency_seconds
+        if latency > 0:
+            # Event.wait, not sleep: stop() releases requests held to simulate a hung endpoint.
+            self._stopping.wait(latency)
+        request = protocol.route(target)
+        if request is None:
+            raise protocol.unknown_operation(method, target.partition("?")[0])
+        if method not in ("GET", "HEAD"):
+            raise protocol.method_not_allowed(method, request.operation)
+        fault = self.faults.draw()
+        if fault == Faults.THROTTLE:
+            raise protocol.throttled()
+        if fault == Faults.ERROR:
+            raise protocol.internal_error("Internal server error (injected by the emulator)")
+        data = self._data  # one snapshot for the whole request
+        if request.operation == protocol.GET:
+            return 200, _get(data, request)
+        return 200, _list(data, request)
+
+
+def _get(data: DataSet, request: Request) -> bytes:
+    collaboration = protocol.check(
+        "collaboration_identifier", "collaborationIdentifier", request.collaboration
+    )
+    arn = protocol.check("trained_model_arn", "trainedModelArn", request.arn or "")
+    version = request.query.get("versionIdentifier")
+    if version is not None:
+        protocol.check("version_identifier", "versionIdentifier", version)
+    if data.denied(collaboration, arn):
+        raise protocol.access_denied(
+            f"User is not authorized to read trained model {arn} in collaboration {collaboration}"
+        )
+    body = data.get_body(collaboration, arn, version)
+    if body is not None:
+        return body
+    if not data.knows_collaboration(collaboration):
+        raise protocol.not_found(f"Collaboration {collaboration} not found")
+    if not data.has_model(collaboration, arn):
+        raise protocol.not_found(f"Trained model {arn} not found in collaboration {collaboration}")
+    raise protocol.not_found(f"Version {version} of trained model {arn} not found")
+
+
+def _list(data: DataSet, request: Request) -> bytes:
+    collaboration = protocol.check(
+        "collaboration_identifier", "collaborationIdentifier", request.collaboration
+    )
+    size = protocol.page_size(request.query.get("maxResults"))
+    token = request.query.get("nextToken")
+    offset = 0 if token is None else protocol.decode_token(token, collaboration)
+    if data.denied(collaboration):
+        raise protocol.access_denied(
+            f"User is not authorized to list trained models of collaboration {collaboration}"
+        )
+    if not data.knows_collaboration(collaboration):
+        raise protocol.not_found(f"Collaboration {collaboration} not found")
+    summaries = data.summaries(collaboration)
+    page: dict[str, Any] = {"collaborationTrainedModels": summaries[offset:offset + size]}
+    if offset + size < len(summaries):
+        page["nextToken"] = protocol.encode_token(collaboration, offset + size)
+    return json.dumps(page, separators=(",", ":")).encode("utf-8")
+
+
