@@ -1,0 +1,350 @@
+"""``TrainedModelLookup``: one trained model as a construct, every attribute a property.
+
+Two ways to resolve (``resolve=``):
+
+* ``"plan"`` (default): a ``cleanroomsml_collaboration_trained_model`` data source; properties
+  are tokens Terraform fills in at plan time, and ``allowed_statuses`` fails the plan on a model
+  that is not ready.
+* ``"synth"``: the record comes from the lock file (``cleanroomsml.lock.json``, through
+  :func:`cleanroomsml_tf.lockfile.resolve_for_synth`) while ``cdktf synth`` runs; properties
+  are plain values, the synthesized JSON has no data source and needs no provider. The status
+  gate then runs at synth time.
+
+Properties are generated from the attribute table: one per attribute (``resource_config``,
+``status_details``...) plus one per nested scalar, flat (``instance_type``,
+``volume_size_in_gb``, ``max_runtime_in_seconds``...). Number properties are
+:class:`~cleanroomsml_tf.cdk.tokens.NumberToken` in plan mode, so ``f"{lookup.volume_size_in_gb}"``
+synthesizes to the ``${...}`` reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from cleanroomsml_tf import record as table
+from cleanroomsml_tf.cdk.compat import cdktf_module, constructs_module
+from cleanroomsml_tf.cdk.data_sources import DataCleanroomsmlCollaborationTrainedModel
+from cleanroomsml_tf.cdk.provider import CleanroomsmlProvider
+from cleanroomsml_tf.cdk.tokens import NumberToken, as_string
+from cleanroomsml_tf.client import ClientSettings
+from cleanroomsml_tf.errors import CleanroomsmlTfError, ModelContext
+from cleanroomsml_tf.identifiers import ModelRef
+
+_cdktf = cdktf_module()
+_constructs = constructs_module()
+
+Resolve = Literal["plan", "synth"]
+
+OUTPUT_ATTRIBUTES: tuple[str, ...] = (
+    "instance_type", "volume_size_in_gb", "training_container_image_digest", "status",
+    "version_identifier",
+)
+"""Flat properties exported as ``<id>_<name>`` Terraform outputs when ``outputs=True``."""
+
+DEFAULT_PROVIDER_ID = "cleanroomsml-default-provider"
+"""Construct id of the provider a plan-mode lookup adds when its stack has none."""
+
+
+class LookupConfigurationError(CleanroomsmlTfError):
+    """A TrainedModelLookup was configured in a way that cannot work."""
+
+    summary = "Invalid TrainedModelLookup"
+
+
+def flat_names() -> dict[str, str]:
+    """Flat property name -> dotted record path, for every scalar (and list) attribute.
+
+    A nested scalar is flat under its own name (``resource_config.instance_type`` ->
+    ``instance_type``) unless that name is taken or is a single word, too vague alone
+    (``status_details.message`` -> ``status_details_message``).
+    """
+    paths = [path for path, _ in table.iter_leaf_paths()]
+    top = {a.name for a in table.TRAINED_MODEL}
+    leaf_counts: dict[str, int] = {}
+    for path in paths:
+        leaf = path.rsplit(".", 1)[-1]
+        leaf_counts[leaf] = leaf_counts.get(leaf, 0) + 1
+    names: dict[str, str] = {}
+    for path in paths:
+        if "." not in path:
+            names[path] = path
+            continue
+        leaf = path.rsplit(".", 1)[-1]
+        clear = "_" in leaf and leaf_counts[leaf] == 1 and leaf not in top
+        names[leaf if clear else path.replace(".", "_")] = path
+    return names
+
+
+FLAT_NAMES: dict[str, str] = flat_names()
+"""Every flat property of :class:`TrainedModelLookup` and the record path it reads."""
+
+
+class RecordView(Mapping[str, Any]):
+    """A read-only nested object of a synth-time record: ``view.instance_type`` or ``view[...]``."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = MappingProxyType(dict(data))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._data[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"RecordView({dict(self._data)!r})"
+
+
+def _plain(attribute: table.Attribute, value: Any) -> Any:
+    """A synth-time value in the shape plan mode gives (objects and list items as views)."""
+    if value is None:
+        return None
+    if attribute.kind == "object":
+        return RecordView(value)
+    if attribute.kind == "list":
+        return tuple(RecordView(item) for item in value)
+    return value
+
+
+_synth_cache: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def clear_synth_cache() -> None:
+    """Forget synth-time answers cached in this process (tests; a long-lived app)."""
+    _synth_cache.clear()
+
+
+_default_providers: dict[str, Any] = {}
+
+
+class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defined]
+    """Look up an AWS Clean Rooms ML trained model and expose its attributes.
+
+    Every attribute of the record is a read-only property, the headline ones flat
+    (``instance_type``, ``volume_size_in_gb``, ``training_container_image_digest``, ``status``,
+    ``version_identifier``...), nested objects too (``resource_config``, ``status_details``,
+    ``stopping_condition``, ``incremental_training_data_channels``).
+    """
+
+    def __init__(
+        self,
+        scope: Any,
+        id: str,  # noqa: A002 - the constructs name for it
+        *,
+        trained_model_arn: str,
+        collaboration_identifier: str,
+        version_identifier: str | None = None,
+        provider: CleanroomsmlProvider | None = None,
+        allowed_statuses: Sequence[str] | None = ("ACTIVE",),
+        outputs: bool = True,
+        resolve: Resolve = "plan",
+        lock_path: str | Path | None = None,
+    ) -> None:
+        """Declare the lookup.
+
+        ``allowed_statuses`` gates deployment (``None`` turns the gate off); ``outputs`` adds
+        the ``<id>_<name>`` outputs; ``resolve`` is ``"plan"`` or ``"synth"``; ``lock_path``
+        (synth mode) defaults to the project's ``cleanroomsml.lock.json``.
+        """
+        super().__init__(scope, id)
+        if resolve not in ("plan", "synth"):
+            raise LookupConfigurationError(
+                f"invalid resolve {resolve!r} for TrainedModelLookup {id!r}: "
+                "expected 'plan' or 'synth'")
+        if isinstance(allowed_statuses, str):
+            allowed_statuses = (allowed_statuses,)
+        self._ref = ModelRef(trained_model_arn, collaboration_identifier, version_identifier)
+        self._validate_ref()
+        self._resolve: Resolve = resolve
+        self._allowed = None if allowed_statuses is None else tuple(allowed_statuses)
+        self._provider = provider
+        self._lock_path = None if lock_path is None else Path(lock_path)
+        self._record: dict[str, Any] | None = None
+        self._data_source: DataCleanroomsmlCollaborationTrainedModel | None = None
+        self._values: dict[str, Any] = {}
+        if resolve == "synth":
+            self._record = self._resolve_now()
+        else:
+            self._data_source = DataCleanroomsmlCollaborationTrainedModel(
+                self, "model",
+                trained_model_arn=trained_model_arn,
+                collaboration_identifier=collaboration_identifier,
+                version_identifier=version_identifier,
+                allowed_statuses=self._allowed,
+                provider=provider or self._default_provider(),
+            )
+        self._outputs: dict[str, Any] = self._add_outputs(id) if outputs else {}
+
+    # -- set-up ----------------------------------------------------------------------------
+
+    def _validate_ref(self) -> None:
+        # Tokens (another resource's attribute) can only be checked by Terraform.
+        fields = (self._ref.trained_model_arn, self._ref.collaboration_identifier,
+                  self._ref.version_identifier)
+        if not any(_cdktf.Token.is_unresolved(f) for f in fields if f is not None):
+            self._ref.validate()
+
+    def _default_provider(self) -> CleanroomsmlProvider:
+        """The stack's default ``cleanroomsml`` provider, added once if there is none."""
+        stack = _cdktf.TerraformStack.of(self)
+        key = stack.node.path + "#" + str(id(stack))
+        found = _default_providers.get(key)
+        if found is None:
+            found = next((c for c in stack.node.find_all()
+                          if isinstance(c, CleanroomsmlProvider) and c.alias is None), None)
+            found = found or CleanroomsmlProvider(stack, DEFAULT_PROVIDER_ID)
+            _default_providers[key] = found
+        return found
+
+    def _resolve_now(self) -> dict[str, Any]:
+        """The record from the lock file (cached per process, like a context lookup)."""
+        from cleanroomsml_tf import lockfile
+        from cleanroomsml_tf.lookup import check_status
+
+        key = (str(self._lock_path or ""), self._ref.key)
+        if key not in _synth_cache:
+            _synth_cache[key] = lockfile.resolve_for_synth(
+                self._ref, lock_path=self._lock_path, settings=self._client_settings())
+        found = _synth_cache[key]
+        context = ModelContext(self._ref.collaboration_identifier, self._ref.trained_model_arn,
+                               self._ref.version_identifier)
+        check_status(found, self._allowed, context)
+        return found
+
+    def _client_settings(self) -> ClientSettings | None:
+        """Connection settings for a live resolution: the provider's, when one is given."""
+        if self._provider is None:
+            return None
+        config = self._provider.config
+        return ClientSettings(
+            region=config["region"], profile=config["profile"],
+            endpoint_url=config["endpoint"], retry_mode=config["retry_mode"],
+            max_attempts=config["max_attempts"],
+            shared_config_files=_tuple(config["shared_config_files"]),
+            shared_credentials_files=_tuple(config["shared_credentials_files"]),
+        )
+
+    def _add_outputs(self, id: str) -> dict[str, Any]:  # noqa: A002
+        outputs = {}
+        for name in OUTPUT_ATTRIBUTES:
+            value = getattr(self, name)
+            output = _cdktf.TerraformOutput(
+                self, name,
+                value=_cdktf.Token.null_value() if value is None else value,
+                description=_attribute(FLAT_NAMES[name].split(".")).description,
+            )
+            # Stable, readable names: <id>_<attribute>, not cdktf's hashed logical ids.
+            output.override_logical_id(f"{id}_{name}")
+            outputs[name] = output
+        return outputs
+
+    # -- public, read-only -----------------------------------------------------------------
+
+    @property
+    def model_ref(self) -> ModelRef:
+        """Which model this looks up."""
+        return self._ref
+
+    @property
+    def resolve(self) -> Resolve:
+        """``"plan"`` (data source) or ``"synth"`` (lock file)."""
+        return self._resolve
+
+    @property
+    def allowed_statuses(self) -> tuple[str, ...] | None:
+        """The deployment gate (``None``: off)."""
+        return self._allowed
+
+    @property
+    def data_source(self) -> DataCleanroomsmlCollaborationTrainedModel | None:
+        """The data source (plan mode), ``None`` in synth mode."""
+        return self._data_source
+
+    @property
+    def record(self) -> Mapping[str, Any] | None:
+        """The resolved record (synth mode, read-only), ``None`` in plan mode."""
+        return None if self._record is None else MappingProxyType(self._record)
+
+    @property
+    def outputs(self) -> Mapping[str, Any]:
+        """The TerraformOutputs by attribute name (empty with ``outputs=False``)."""
+        return MappingProxyType(self._outputs)
+
+    def get(self, path: str) -> Any:
+        """The value at a dotted record path (``resource_config.instance_type``), cached."""
+        if path not in self._values:
+            self._values[path] = self._lookup(path)
+        return self._values[path]
+
+    def as_string(self, path: str) -> str:
+        """String-safe value at a dotted path or flat name (number tokens as string tokens)."""
+        return as_string(self.get(FLAT_NAMES.get(path, path)))
+
+    def _lookup(self, path: str) -> Any:
+        parts = path.split(".")
+        attribute = _attribute(parts)
+        if self._record is not None:
+            return _plain(attribute, table.get_path(self._record, path))
+        value: Any = self._data_source
+        for part in parts:
+            value = getattr(value, part)
+        return value
+
+
+def _attribute(parts: list[str]) -> table.Attribute:
+    attributes: tuple[table.Attribute, ...] = table.TRAINED_MODEL
+    found: table.Attribute | None = None
+    for part in parts:
+        found = next((a for a in attributes if a.name == part), None)
+        if found is None:
+            raise KeyError(".".join(parts))
+        attributes = found.children
+    assert found is not None
+    return found
+
+
+def _tuple(value: Sequence[str] | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(value)
+
+
+def _property(name: str, path: str) -> property:
+    attribute = _attribute(path.split("."))
+    kind = {"number": "number token in plan mode", "object": "nested object",
+            "list": "list of objects"}.get(attribute.kind, "string token in plan mode")
+    doc = f"{attribute.description} (``{path}``; {kind})"
+
+    def getter(self: TrainedModelLookup) -> Any:
+        return self.get(path)
+
+    getter.__name__ = name
+    getter.__doc__ = doc
+    return property(getter, doc=doc)
+
+
+def _install_properties() -> None:
+    # Generated from the table: objects by their own name, scalars (and lists) flat.
+    members = {a.name: a.name for a in table.TRAINED_MODEL if a.kind == "object"} | FLAT_NAMES
+    for name, path in members.items():
+        if hasattr(TrainedModelLookup, name):
+            raise TypeError(f"TrainedModelLookup.{name} would shadow an existing member")
+        setattr(TrainedModelLookup, name, _property(name, path))
+
+
+_install_properties()
+
+__all__ = ["FLAT_NAMES", "NumberToken", "OUTPUT_ATTRIBUTES", "RecordView", "TrainedModelLookup",
+           "clear_synth_cache", "flat_names"]
