@@ -39,7 +39,7 @@ import functools
 import json
 import os
 import shlex
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -90,6 +90,18 @@ class LockEntryNotFoundError(LockFileError):
     """A command named an entry key the lock file does not have."""
 
     summary = "No such lock file entry"
+
+
+class LockUpdateFailedError(CleanroomsmlTfError):
+    """Some model could not be resolved for ``lock add``/``refresh``; nothing was written."""
+
+    summary = "Lock file not updated"
+
+    def __init__(self, path: Path | str, cause: CleanroomsmlTfError, others: int) -> None:
+        self.path = Path(path)
+        self.cause = cause
+        more = f" (and {others} more)" if others else ""
+        super().__init__(f"{cause}{more}; nothing was written to {self.path}")
 
 
 # --------------------------------------------------------------------------- data model
@@ -490,6 +502,32 @@ def add(ref: ModelRef, path: Path, *, settings: ClientSettings | None = None) ->
     entry = new_entry(ref, record)
     result = update(path, lambda lock: lock.put(entry))
     return result.entries[ref.key]
+
+
+def resolve_many(
+    refs: Sequence[ModelRef], resolver: Any, path: Path | str, *, concurrency: int = 16
+) -> dict[str, dict[str, Any]]:
+    """Resolve ``refs`` concurrently through one resolver: ``{ref.key: record}``.
+
+    All or nothing: when any fails, :class:`LockUpdateFailedError` names the first failure (in
+    ``refs`` order) and how many others failed, so callers write nothing.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(ref: ModelRef) -> dict[str, Any] | CleanroomsmlTfError:
+        try:
+            return resolver.get_trained_model(ref)
+        except CleanroomsmlTfError as error:
+            return error
+
+    if not refs:
+        return {}
+    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(refs)))) as pool:
+        outcomes = list(pool.map(one, refs))
+    failures = [o for o in outcomes if isinstance(o, CleanroomsmlTfError)]
+    if failures:
+        raise LockUpdateFailedError(path, failures[0], len(failures) - 1)
+    return {ref.key: outcome for ref, outcome in zip(refs, outcomes, strict=True)}  # type: ignore[misc]
 
 
 def main() -> None:

@@ -1,0 +1,348 @@
+"""Drift: re-resolve every lock-file entry and compare it with what was locked.
+
+An entry *drifts* when
+
+* a pinned field differs (:data:`DEFAULT_FIELDS`, or the dotted paths given to ``--fields``);
+* the model (or the pinned version) no longer exists (:class:`ModelNotFoundError`);
+* it was locked as "latest" and the live latest is another version (its ``version_identifier``
+  or, for models without versions, its ``create_time`` differs).
+
+An entry is *unchecked* when resolving it failed any other way (endpoint unreachable, access
+denied, throttled after every retry, timed out...): the check itself failed for it.
+
+Exit codes (:attr:`DriftReport.exit_code`) follow ``terraform plan -detailed-exitcode``: 0 no
+drift, 2 drift, 1 the check failed. Drift found beside unchecked entries is still 1: the report
+is incomplete, and a green-or-red signal must not hide that some models went unchecked.
+
+Entries are checked concurrently through one :class:`Resolver` (one shared, thread-safe botocore
+client and connection pool) by a bounded thread pool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from cleanroomsml_tf import record as record_table
+from cleanroomsml_tf.client import ClientSettings
+from cleanroomsml_tf.errors import CleanroomsmlTfError, ModelNotFoundError
+from cleanroomsml_tf.lockfile import LockEntry, LockFile
+
+DEFAULT_CONCURRENCY = 16
+EXIT_CLEAN = 0
+EXIT_FAILED = 1
+EXIT_DRIFT = 2
+
+FindingKind = Literal["changed", "missing", "new_version"]
+Outcome = Literal["clean", "drifted", "unchecked"]
+
+
+def leaf_fields() -> dict[str, record_table.Attribute]:
+    """Every comparable dotted path of the record (scalars and lists, objects descended)."""
+    return dict(record_table.iter_leaf_paths())
+
+
+def _object_fields() -> dict[str, tuple[str, ...]]:
+    """Object names that stand for all their leaves (``resource_config``)."""
+    groups: dict[str, list[str]] = {}
+    for path in leaf_fields():
+        parts = path.split(".")
+        for depth in range(1, len(parts)):
+            groups.setdefault(".".join(parts[:depth]), []).append(path)
+    return {name: tuple(paths) for name, paths in groups.items()}
+
+
+DEFAULT_FIELDS: tuple[str, ...] = (
+    "version_identifier",
+    "status",
+    "training_container_image_digest",
+    *_object_fields()["resource_config"],
+)
+"""What drift compares unless told otherwise."""
+
+
+class UnknownFieldError(CleanroomsmlTfError, ValueError):
+    """``--fields`` named a path the record does not have."""
+
+    summary = "Unknown field"
+
+
+def valid_field_names() -> list[str]:
+    """Every name ``--fields`` accepts: leaf paths and the objects that group them."""
+    return sorted({*leaf_fields(), *_object_fields()})
+
+
+def parse_fields(text: str | Iterable[str]) -> tuple[str, ...]:
+    """``"status,resource_config"`` -> the leaf paths to compare (objects expanded, deduped).
+
+    Raises :class:`UnknownFieldError` naming the valid ones.
+    """
+    names = [n.strip() for n in text.split(",")] if isinstance(text, str) else list(text)
+    names = [n for n in names if n]
+    if not names:
+        raise UnknownFieldError("no fields given; valid fields: " + ", ".join(valid_field_names()))
+    leaves, groups = leaf_fields(), _object_fields()
+    result: list[str] = []
+    for name in names:
+        if name in leaves:
+            expanded: Sequence[str] = (name,)
+        elif name in groups:
+            expanded = groups[name]
+        else:
+            raise UnknownFieldError(
+                f"unknown field {name!r}; valid fields: {', '.join(valid_field_names())}"
+            )
+        result.extend(p for p in expanded if p not in result)
+    return tuple(result)
+
+
+# --------------------------------------------------------------------------- sharding
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``index`` of ``count`` (1-based, like ``--shard 2/4``).
+
+    An entry belongs to the shard picked by the SHA-256 of its key: deterministic on every
+    machine, complete and disjoint, and an entry stays in its shard when others are added.
+    """
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """``"I/N"`` with 1 <= I <= N; ValueError otherwise."""
+        left, sep, right = text.partition("/")
+        try:
+            index, count = int(left), int(right)
+        except ValueError:
+            index = count = 0
+        if not sep or count < 1 or not 1 <= index <= count:
+            raise ValueError(f"invalid shard {text!r}: expected I/N with 1 <= I <= N, e.g. 1/4")
+        return cls(index, count)
+
+    def owns(self, key: str) -> bool:
+        """True when the entry with this key belongs to this shard."""
+        return shard_of(key, self.count) == self.index
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+def shard_of(key: str, count: int) -> int:
+    """The 1-based shard an entry key falls into among ``count``."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One difference between the locked record and the live one."""
+
+    kind: FindingKind
+    field: str | None
+    locked: Any = None
+    live: Any = None
+
+    def message(self) -> str:
+        """One line: what changed, from what, to what."""
+        if self.kind == "missing":
+            return "no longer exists (not found)"
+        if self.kind == "new_version":
+            return (
+                f"newer version: locked {self.field} {_show(self.locked)}, "
+                f"live latest {_show(self.live)}"
+            )
+        return f"{self.field}: locked {_show(self.locked)}, live {_show(self.live)}"
+
+
+def _show(value: Any) -> str:
+    return "null" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    """The outcome for one entry: clean, drifted (with findings) or unchecked (with the error)."""
+
+    entry: LockEntry
+    outcome: Outcome
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None
+    error_kind: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The entry key."""
+        return self.entry.key
+
+    @property
+    def name(self) -> str:
+        """The model's name as locked (the ARN when it has none)."""
+        return self.entry.record.get("name") or self.entry.ref.trained_model_arn
+
+
+@dataclass(frozen=True)
+class DriftReport:
+    """Every entry's result, in key order, plus what was checked."""
+
+    lock_path: str
+    fields: tuple[str, ...]
+    results: tuple[EntryResult, ...]
+    total_entries: int
+    shard: Shard | None = None
+    duration_s: float = 0.0
+
+    def by_outcome(self, outcome: Outcome) -> list[EntryResult]:
+        """The results with that outcome."""
+        return [r for r in self.results if r.outcome == outcome]
+
+    @property
+    def exit_code(self) -> int:
+        """0 no drift, 2 drift, 1 some entry could not be checked (even beside drift)."""
+        if self.by_outcome("unchecked"):
+            return EXIT_FAILED
+        return EXIT_DRIFT if self.by_outcome("drifted") else EXIT_CLEAN
+
+    def summary(self) -> str:
+        """``3 entries checked: 1 drifted, 0 unchecked, 2 clean``."""
+        scope = f" (shard {self.shard} of {self.total_entries} entries)" if self.shard else ""
+        return (
+            f"{len(self.results)} entries checked{scope}: "
+            f"{len(self.by_outcome('drifted'))} drifted, "
+            f"{len(self.by_outcome('unchecked'))} could not be checked, "
+            f"{len(self.by_outcome('clean'))} clean"
+        )
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def compare(entry: LockEntry, live: dict[str, Any], fields: Sequence[str]) -> list[Finding]:
+    """The findings for one entry given its live record."""
+    findings: list[Finding] = []
+    skip: set[str] = set()
+    if entry.follows_latest:
+        newer = _newer_version(entry.record, live)
+        if newer is not None:
+            findings.append(newer)
+            skip.add("version_identifier")
+    for path in fields:
+        if path in skip:
+            continue
+        locked = record_table.get_path(entry.record, path)
+        current = record_table.get_path(live, path)
+        if locked != current:
+            findings.append(Finding("changed", path, locked, current))
+    return findings
+
+
+def _newer_version(locked: dict[str, Any], live: dict[str, Any]) -> Finding | None:
+    # Models trained before versioning have no version_identifier: create_time tells them apart.
+    if locked.get("version_identifier") != live.get("version_identifier"):
+        return Finding(
+            "new_version", "version_identifier",
+            _version_label(locked), _version_label(live),
+        )
+    if locked.get("create_time") != live.get("create_time"):
+        return Finding("new_version", "create_time", locked.get("create_time"),
+                       live.get("create_time"))
+    return None
+
+
+def _version_label(record: dict[str, Any]) -> str:
+    return f"{_show(record.get('version_identifier'))} (created {_show(record.get('create_time'))})"
+
+
+def check_entry(entry: LockEntry, resolver: Any, fields: Sequence[str]) -> EntryResult:
+    """Re-resolve one entry and compare; never raises for lookup failures (they are results)."""
+    try:
+        live = resolver.get_trained_model(entry.ref)
+    except ModelNotFoundError:
+        return EntryResult(entry, "drifted", (Finding("missing", None),))
+    except CleanroomsmlTfError as error:
+        return EntryResult(entry, "unchecked", error=str(error), error_kind=error.summary)
+    except Exception as error:  # noqa: BLE001 - one broken entry must not sink the whole report
+        message = f"{type(error).__name__}: {error}"
+        return EntryResult(entry, "unchecked", error=message, error_kind="internal error")
+    findings = tuple(compare(entry, live, fields))
+    return EntryResult(entry, "drifted" if findings else "clean", findings)
+
+
+def check_drift(
+    lock: LockFile,
+    *,
+    settings: ClientSettings | None = None,
+    resolver: Any = None,
+    fields: Sequence[str] = DEFAULT_FIELDS,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    shard: Shard | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DriftReport:
+    """Check every entry of ``lock`` (or of one shard of it) and return the report.
+
+    ``resolver`` defaults to a :class:`Resolver` over ``settings`` whose connection pool is at
+    least ``concurrency`` wide (a smaller pool would make workers queue for sockets).
+    """
+    started = time.perf_counter()
+    entries = sorted(lock.entries.values(), key=lambda e: e.key)
+    if shard is not None:
+        entries = [e for e in entries if shard.owns(e.key)]
+    if resolver is None:
+        resolver = _resolver(settings, concurrency)
+    results = _run(entries, resolver, tuple(fields), max(1, concurrency), progress)
+    return DriftReport(
+        lock_path=str(lock.path),
+        fields=tuple(fields),
+        results=tuple(sorted(results, key=lambda r: r.key)),
+        total_entries=len(lock.entries),
+        shard=shard,
+        duration_s=time.perf_counter() - started,
+    )
+
+
+def _resolver(settings: ClientSettings | None, concurrency: int) -> Any:
+    from cleanroomsml_tf.lookup import Resolver
+
+    settings = settings or ClientSettings()
+    if settings.max_pool_connections < concurrency:
+        settings = dataclasses.replace(settings, max_pool_connections=concurrency)
+    return Resolver(settings)
+
+
+def _run(
+    entries: Sequence[LockEntry],
+    resolver: Any,
+    fields: tuple[str, ...],
+    concurrency: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[EntryResult]:
+    if not entries:
+        return []
+    _warm_up(resolver, entries[0])
+    results: list[EntryResult] = []
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(entries))) as pool:
+        futures = [pool.submit(check_entry, entry, resolver, fields) for entry in entries]
+        for done, future in enumerate(as_completed(futures), start=1):
+            results.append(future.result())
+            if progress is not None:
+                progress(done, len(entries))
+    return results
+
+
+def _warm_up(resolver: Any, entry: LockEntry) -> None:
+    # Build the shared client and load the service model once, before the workers start,
+    # instead of every worker racing for them; a failure here is reported per entry, with
+    # context, by check_entry.
+    with contextlib.suppress(Exception):
+        _ = resolver.connection
+        entry.ref.validate()

@@ -1,0 +1,242 @@
+"""Drift report renderers: text, json, junit, github (workflow commands), markdown.
+
+Each renderer takes a :class:`~cleanroomsml_tf.drift.DriftReport` and returns the whole output
+as one string (ending in a newline), so ``--output`` can write it atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from cleanroomsml_tf.drift import DriftReport, EntryResult
+
+FORMATS = ("text", "json", "junit", "github", "markdown")
+
+
+def render(report: DriftReport, fmt: str) -> str:
+    """The report in format ``fmt`` (one of :data:`FORMATS`)."""
+    renderers: dict[str, Callable[[DriftReport], str]] = {
+        "text": render_text,
+        "json": render_json,
+        "junit": render_junit,
+        "github": render_github,
+        "markdown": render_markdown,
+    }
+    return renderers[fmt](report)
+
+
+def _verdict(report: DriftReport) -> str:
+    return {0: "no drift", 2: "drift found", 1: "check failed"}[report.exit_code]
+
+
+# --------------------------------------------------------------------------- text
+
+
+def render_text(report: DriftReport) -> str:
+    """Human-readable: one block per drifted/unchecked entry, then a summary line."""
+    lines: list[str] = []
+    for result in report.results:
+        if result.outcome == "drifted":
+            lines.append(f"DRIFT  {result.name}  [{result.key}]")
+            lines.extend(f"         {finding.message()}" for finding in result.findings)
+        elif result.outcome == "unchecked":
+            lines.append(f"ERROR  {result.name}  [{result.key}]")
+            lines.append(f"         could not be checked: {result.error}")
+    lines.append(f"{_verdict(report)}: {report.summary()}; lock file {report.lock_path}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- json
+
+
+def report_json(report: DriftReport) -> dict[str, Any]:
+    """The report as a JSON-ready dict (documented in docs/drift.md)."""
+    return {
+        "lock_file": report.lock_path,
+        "fields": list(report.fields),
+        "shard": str(report.shard) if report.shard else None,
+        "exit_code": report.exit_code,
+        "summary": {
+            "entries_in_lock_file": report.total_entries,
+            "checked": len(report.results),
+            "drifted": len(report.by_outcome("drifted")),
+            "unchecked": len(report.by_outcome("unchecked")),
+            "clean": len(report.by_outcome("clean")),
+        },
+        "entries": [_entry_json(result) for result in report.results],
+    }
+
+
+def _entry_json(result: EntryResult) -> dict[str, Any]:
+    ref = result.entry.ref
+    return {
+        "key": result.key,
+        "name": result.entry.record.get("name"),
+        "trained_model_arn": ref.trained_model_arn,
+        "collaboration_identifier": ref.collaboration_identifier,
+        "requested_version": ref.version_identifier or "latest",
+        "outcome": result.outcome,
+        "findings": [
+            {
+                "kind": f.kind,
+                "field": f.field,
+                "locked": f.locked,
+                "live": f.live,
+                "message": f.message(),
+            }
+            for f in result.findings
+        ],
+        "error": (
+            {"kind": result.error_kind, "message": result.error} if result.error else None
+        ),
+    }
+
+
+def render_json(report: DriftReport) -> str:
+    """Stable JSON (two-space indent, trailing newline)."""
+    return json.dumps(report_json(report), indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------- junit
+
+# XML 1.0 cannot carry most control characters even escaped; ElementTree would emit them raw
+# and produce a document no parser accepts.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    return _XML_INVALID.sub("\ufffd", value)
+
+
+def render_junit(report: DriftReport) -> str:
+    """JUnit XML: one testcase per entry, ``failure`` when drifted, ``error`` when unchecked."""
+    import xml.etree.ElementTree as ET
+
+    drifted, unchecked = report.by_outcome("drifted"), report.by_outcome("unchecked")
+    counts = {
+        "tests": str(len(report.results)),
+        "failures": str(len(drifted)),
+        "errors": str(len(unchecked)),
+        "skipped": "0",
+        "time": f"{report.duration_s:.3f}",
+    }
+    suites = ET.Element("testsuites", {"name": "cleanroomsml-tf drift", **counts})
+    suite = ET.SubElement(suites, "testsuite", {"name": "cleanroomsml-tf drift", **counts})
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("lock_file", report.lock_path), ("fields", ",".join(report.fields)),
+                        ("shard", str(report.shard or ""))):
+        ET.SubElement(properties, "property", {"name": name, "value": _xml_text(value)})
+    for result in report.results:
+        _junit_case(suite, result)
+    ET.indent(suites)
+    body = ET.tostring(suites, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _junit_case(suite: Any, result: EntryResult) -> None:
+    import xml.etree.ElementTree as ET
+
+    collaboration = result.entry.ref.collaboration_identifier
+    case = ET.SubElement(suite, "testcase", {
+        "classname": _xml_text(f"cleanroomsml-tf.drift.{collaboration}"),
+        "name": _xml_text(f"{result.name} [{result.key}]"),
+        "time": "0",
+    })
+    if result.outcome == "drifted":
+        messages = [f.message() for f in result.findings]
+        failure = ET.SubElement(case, "failure", {
+            "message": _xml_text(f"{result.name} drifted: " + "; ".join(messages)),
+            "type": "drift",
+        })
+        failure.text = _xml_text("\n".join(messages))
+    elif result.outcome == "unchecked":
+        error = ET.SubElement(case, "error", {
+            "message": _xml_text(f"{result.name} could not be checked: {result.error}"),
+            "type": result.error_kind or "error",
+        })
+        error.text = _xml_text(result.error or "")
+
+
+# --------------------------------------------------------------------------- github
+
+
+def escape_data(text: str) -> str:
+    """Escape a workflow-command message (the part after ``::``)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a workflow-command property value (``title=...``): data escapes plus ``:`` ``,``."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(kind: str, title: str, message: str) -> str:
+    return f"::{kind} title={escape_property(title)}::{escape_data(message)}"
+
+
+def render_github(report: DriftReport) -> str:
+    """GitHub Actions workflow commands: ``::error`` per drifted or unchecked entry, one
+    ``::notice`` summing up the clean ones (GitHub shows at most 10 annotations of a kind per
+    step, so one per clean model would crowd out the errors)."""
+    lines: list[str] = []
+    for result in report.results:
+        if result.outcome == "drifted":
+            body = "\n".join(f.message() for f in result.findings)
+            lines.append(_command("error", f"Drift: {result.name}", f"{result.key}\n{body}"))
+        elif result.outcome == "unchecked":
+            lines.append(_command(
+                "error", f"Drift check failed: {result.name}",
+                f"{result.key}\ncould not be checked: {result.error}",
+            ))
+    clean = report.by_outcome("clean")
+    if clean:
+        names = ", ".join(r.name for r in clean[:20]) + (" ..." if len(clean) > 20 else "")
+        lines.append(_command("notice", "No drift", f"{len(clean)} model(s) unchanged: {names}"))
+    lines.append(_command("notice" if report.exit_code == 0 else "error",
+                          f"Drift check: {_verdict(report)}", report.summary()))
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def _cell(value: Any) -> str:
+    text = "null" if value is None else str(value)
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+    return " ".join(text.split()) or " "
+
+
+def render_markdown(report: DriftReport) -> str:
+    """A summary for ``$GITHUB_STEP_SUMMARY``: verdict, a table of differences, failures."""
+    icon = {0: ":white_check_mark:", 2: ":warning:", 1: ":x:"}[report.exit_code]
+    lines = [
+        f"### {icon} Clean Rooms ML drift: {_verdict(report)}",
+        "",
+        f"{report.summary()}. Lock file `{_cell(report.lock_path)}`; "
+        f"fields: {', '.join(f'`{f}`' for f in report.fields)}.",
+    ]
+    drifted = report.by_outcome("drifted")
+    if drifted:
+        lines += ["", "| Model | Field | Locked | Live |", "| --- | --- | --- | --- |"]
+        for result in drifted:
+            for f in result.findings:
+                field = {"missing": "(model)", "new_version": f"newer version ({f.field})"}.get(
+                    f.kind, f.field
+                )
+                live = "not found" if f.kind == "missing" else f.live
+                locked = result.entry.record.get("version_identifier") if f.kind == "missing" \
+                    else f.locked
+                lines.append(
+                    f"| {_cell(result.name)}<br>`{_cell(result.key)}` | {_cell(field)} "
+                    f"| {_cell(locked)} | {_cell(live)} |"
+                )
+    unchecked = report.by_outcome("unchecked")
+    if unchecked:
+        lines += ["", "**Could not be checked**", "", "| Model | Reason |", "| --- | --- |"]
+        lines += [
+            f"| {_cell(r.name)}<br>`{_cell(r.key)}` | {_cell(r.error)} |" for r in unchecked
+        ]
+    return "\n".join(lines) + "\n"
