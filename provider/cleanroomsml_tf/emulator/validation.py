@@ -66,7 +66,9 @@ def _describe(document: Any, error: Any) -> str:
     where, parts = _where(document, path)
     if error.validator == "required":
         missing = [m for m in error.validator_value if m not in error.instance]
-        problem = f"missing (required): {', '.join(repr(m) for m in missing)}"
+        problem = "missing (required)"
+        if len(missing) > 1:
+            problem += f"; also missing: {', '.join(repr(m) for m in missing[1:])}"
         return _join(where, parts, problem, missing_field=missing[0] if missing else None)
     if error.validator == "additionalProperties":
         known = set(error.schema.get("properties", {}))
