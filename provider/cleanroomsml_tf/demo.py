@@ -1,0 +1,204 @@
+"""The demo, one command: ``python -m cleanroomsml_tf.demo`` (``scripts/demo`` runs it).
+
+1. start the local Clean Rooms ML endpoint with the example data (in-process);
+2. synthesize the example CDKTF app (``cdktf.json``'s ``app`` command, into a temp directory);
+3. install the Terraform plugin into a private mirror, with a private HOME and CLI config, so
+   the user's Terraform and AWS configuration are neither read nor touched;
+4. ``terraform init`` + ``apply -auto-approve`` in the synthesized stack, offline;
+5. print the outputs; stop the endpoint and remove the temp directory — also on failure and
+   Ctrl-C (Terraform and the plugin are children; they get the signal and are waited for).
+
+Before the plugin existed the demo stopped after ``cleanroomsml-tf describe``; it still runs
+that first, as a quick check that the endpoint answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cleanroomsml_tf.errors import CleanroomsmlTfError
+
+STACK_NAME = "churn-model"
+COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
+CHURN_ARN = (
+    "arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/"
+    "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/trained-model/c0ffee00-1111-4a2b-9c3d-000000000001"
+)
+_STARTED = time.monotonic()
+
+
+class DemoError(CleanroomsmlTfError):
+    """A demo step failed (the message names the step and the command's output)."""
+
+    summary = "Demo failed"
+
+
+def progress(message: str) -> None:
+    """One progress line on stderr, with the seconds since start."""
+    print(f"[demo {time.monotonic() - _STARTED:5.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def repository_root(start: Path | None = None) -> Path:
+    """The checkout holding ``cdktf.json`` (current directory first, then this file's)."""
+    for base in (start or Path.cwd(), Path(__file__).resolve()):
+        for candidate in (base, *base.parents):
+            if (candidate / "cdktf.json").is_file():
+                return candidate
+    raise DemoError("cdktf.json not found: run the demo from the repository (scripts/demo)")
+
+
+def terraform_binary() -> str:
+    """``$TERRAFORM`` or ``terraform`` on PATH."""
+    found = shutil.which(os.environ.get("TERRAFORM", "terraform"))
+    if found is None:
+        raise DemoError("terraform not found on PATH (scripts/setup.sh provides one)")
+    return found
+
+
+def cli_config(plugin_dir: Path) -> str:
+    """A Terraform CLI config: our provider from the local mirror, nothing else reachable."""
+    return (
+        "provider_installation {\n"
+        f"  filesystem_mirror {{\n    path    = {json.dumps(str(plugin_dir))}\n"
+        '    include = ["registry.terraform.io/cleanroomsml-tf/*"]\n  }\n'
+        '  direct {\n    exclude = ["registry.terraform.io/cleanroomsml-tf/*"]\n  }\n'
+        "}\n"
+    )
+
+
+def terraform_environment(workdir: Path, endpoint_url: str) -> dict[str, str]:
+    """Install the plugin under ``workdir`` and return an environment that uses only it.
+
+    Private HOME and CLI config (the user's ``~/.terraformrc`` and ``~/.aws`` are never read),
+    the endpoint in ``AWS_ENDPOINT_URL_CLEANROOMSML``, no checkpoint calls.
+    """
+    from cleanroomsml_tf.plugin.install import install
+
+    home = workdir / "home"
+    plugin_dir = workdir / "plugins"
+    home.mkdir(parents=True, exist_ok=True)
+    install(plugin_dir)
+    config = workdir / "terraformrc"
+    config.write_text(cli_config(plugin_dir))
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "TF_")) or k == "TF_LOG"}
+    env.update(
+        HOME=str(home),
+        TF_CLI_CONFIG_FILE=str(config),
+        TF_IN_AUTOMATION="1",
+        TF_INPUT="0",
+        CHECKPOINT_DISABLE="1",
+        AWS_ENDPOINT_URL_CLEANROOMSML=endpoint_url,
+        AWS_CONFIG_FILE=str(home / ".aws" / "config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(home / ".aws" / "credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return env
+
+
+def run(command: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+        step: str, timeout: float = 120) -> str:
+    """Run a command; return stdout; raise :class:`DemoError` with its output on failure."""
+    try:
+        done = subprocess.run(list(command), cwd=cwd, env=dict(env) if env else None,
+                              capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise DemoError(f"{step}: timed out after {timeout:.0f}s") from None
+    if done.returncode != 0:
+        output = (done.stderr.strip() or done.stdout.strip())[-3000:]
+        raise DemoError(f"{step} failed ({shlex.join(command)}):\n{output}")
+    return done.stdout
+
+
+def synthesize(root: Path, outdir: Path, env: Mapping[str, str]) -> Path:
+    """Run ``cdktf.json``'s ``app`` with ``CDKTF_OUTDIR``; return the stack directory."""
+    app = json.loads((root / "cdktf.json").read_text())["app"]
+    command = shlex.split(app)
+    if command and command[0].endswith("python") and not (root / command[0]).exists():
+        command[0] = sys.executable  # installed elsewhere: this interpreter has the package
+    run(command, cwd=root, env={**env, "CDKTF_OUTDIR": str(outdir)}, step="cdktf synth")
+    stack = outdir / "stacks" / STACK_NAME
+    if not (stack / "cdk.tf.json").is_file():
+        raise DemoError(f"cdktf synth wrote no {stack / 'cdk.tf.json'}")
+    return stack
+
+
+def terraform_outputs(stack_dir: Path, env: Mapping[str, str]) -> dict[str, Any]:
+    """``terraform init`` + ``apply -auto-approve``; return ``{name: value}`` of the outputs."""
+    terraform = terraform_binary()
+    run([terraform, "init", "-input=false", "-no-color"], cwd=stack_dir, env=env,
+        step="terraform init")
+    progress("terraform init: done (provider from the local mirror)")
+    run([terraform, "apply", "-auto-approve", "-input=false", "-no-color"], cwd=stack_dir,
+        env=env, step="terraform apply")
+    progress("terraform apply: done")
+    raw = json.loads(run([terraform, "output", "-json"], cwd=stack_dir, env=env,
+                         step="terraform output"))
+    return {name: item.get("value") for name, item in raw.items()}
+
+
+def describe(endpoint_url: str) -> dict[str, Any]:
+    """The example model's record, as ``cleanroomsml-tf describe`` prints it."""
+    out = run([sys.executable, "-m", "cleanroomsml_tf", "describe", "--trained-model-arn",
+               CHURN_ARN, "--collaboration-identifier", COLLABORATION, "--endpoint-url",
+               endpoint_url, "--timeout", "10"], step="cleanroomsml-tf describe")
+    return json.loads(out)
+
+
+def demo(keep: bool = False) -> int:
+    """Run every step; always stop the endpoint and clean up."""
+    from cleanroomsml_tf.emulator import Emulator
+
+    root = repository_root()
+    workdir = Path(tempfile.mkdtemp(prefix="cleanroomsml-demo-"))
+    try:
+        with Emulator() as endpoint:
+            progress(f"local Clean Rooms ML endpoint: {endpoint.url} (example data)")
+            record = describe(endpoint.url)
+            progress(f"describe: {record['name']} {record['status']} "
+                     f"version {record['version_identifier']}")
+            env = terraform_environment(workdir, endpoint.url)
+            progress(f"plugin installed in a private mirror under {workdir}")
+            stack = synthesize(root, workdir / "cdktf.out", env)
+            progress(f"cdktf synth: {stack / 'cdk.tf.json'}")
+            outputs = terraform_outputs(stack, env)
+        progress("endpoint stopped")
+        print(json.dumps(outputs, indent=2, sort_keys=True))
+        progress("done")
+        return 0
+    finally:
+        if keep:
+            progress(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: errors as one line (plus the failing command's output), exit 1."""
+    parser = argparse.ArgumentParser(prog="python -m cleanroomsml_tf.demo",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", action="store_true", help="keep the temp directory")
+    args = parser.parse_args(argv)
+    try:
+        return demo(keep=args.keep)
+    except CleanroomsmlTfError as error:
+        print(f"demo: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("demo: interrupted (endpoint stopped, temp files removed)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
