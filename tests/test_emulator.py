@@ -417,3 +417,14 @@ def test_keep_alive_requests_are_fast(emulator: Emulator) -> None:
     finally:
         conn.close()
     assert statistics.median(durations) < 0.010
+
+
+def test_stopped_emulator_closes_keep_alive_connections(make_emulator: Any) -> None:
+    from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
+
+    em = make_emulator()
+    c = client(em.url)
+    c.list_collaboration_trained_models(collaborationIdentifier=COLLAB)  # pooled connection
+    em.stop()
+    with pytest.raises((EndpointConnectionError, ConnectionClosedError)):
+        c.list_collaboration_trained_models(collaborationIdentifier=COLLAB)

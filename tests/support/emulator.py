@@ -17,6 +17,7 @@ import copy
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -82,10 +83,11 @@ def emulator_process(
 
 
 def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
-    import threading
-
+    stdout = process.stdout
+    assert stdout is not None
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.append(process.stdout.readline()), daemon=True)
+    # readline() has no timeout: read in a thread so a silent process fails the test, not hangs it.
+    reader = threading.Thread(target=lambda: lines.append(stdout.readline()), daemon=True)
     reader.start()
     reader.join(timeout)
     line = lines[0].strip() if lines else ""

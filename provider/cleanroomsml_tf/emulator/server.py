@@ -7,7 +7,9 @@ Nagle + delayed ACK), an exact Content-Length, a thread per connection, pre-enco
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import sys
 import threading
 import uuid
@@ -29,6 +31,20 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # bursts of new connections from many clients at once
     emulator: Emulator
 
+    def server_activate(self) -> None:
+        super().server_activate()
+        self.open_connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+
+    def close_open_connections(self) -> None:
+        """End every keep-alive connection: a stopped emulator must not answer on old sockets
+        (clients keep pooled connections, and "endpoint down" tests rely on the refusal)."""
+        with self.connections_lock:
+            connections = list(self.open_connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client hanging up mid-response is normal (timeouts, Ctrl-C): one line, no traceback.
         error = sys.exc_info()[1]
@@ -41,6 +57,17 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "cleanroomsml-tf-emulator"
     sys_version = ""
     server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.open_connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.open_connections.discard(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self._dispatch(send_body=True)
@@ -92,6 +119,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """One line per request on the emulator's log stream (when logging is on)."""
+        if self.server.emulator._log_stream is None:
+            return  # the hot path: no string formatting when nobody reads the log
         self.server.emulator._log(f'"{self.requestline}" {code}')
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
@@ -163,6 +192,7 @@ class Emulator:
         self._stopping.set()
         server.shutdown()
         server.server_close()
+        server.close_open_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
