@@ -1,1 +1,111 @@
-"""Fixtures for cdktf tests (filled in by its issue)."""
+"""Fixtures for cdktf tests: real synthesis in this process (one jsii runtime per session).
+
+* ``cdk``: the imported :mod:`cleanroomsml_tf.cdk` package (starts jsii once per session).
+* ``new_stack()``: a fresh ``Testing.app()`` + ``TerraformStack``.
+* :func:`synth_json`: ``Testing.synth(stack)`` parsed.
+* ``example_app``: the example module ``examples/cdktf/main.py``, imported.
+* ``tf_env``: an environment for ``terraform`` with the plugin installed in a private mirror
+  and the session emulator as endpoint (:func:`cleanroomsml_tf.demo.terraform_environment`).
+* :func:`terraform`: run a terraform command, output captured.
+* Example model identifiers: ``COLLABORATION``, ``CHURN_ARN``, ``FRAUD_ARN``, ``LTV_ARN``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
+_ARN = ("arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/"
+        "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/trained-model/c0ffee00-{}-4a2b-9c3d-00000000000{}")
+CHURN_ARN = _ARN.format("1111", 1)
+FRAUD_ARN = _ARN.format("2222", 2)
+LTV_ARN = _ARN.format("3333", 3)
+
+
+@pytest.fixture(scope="session")
+def cdk() -> ModuleType:
+    """``cleanroomsml_tf.cdk`` (imports cdktf and starts jsii, once)."""
+    import cleanroomsml_tf.cdk
+
+    return cleanroomsml_tf.cdk
+
+
+@pytest.fixture
+def new_stack(cdk: ModuleType) -> Callable[..., Any]:
+    """``new_stack(name="test")`` -> a TerraformStack in a fresh ``Testing.app()``."""
+    from cleanroomsml_tf.cdk.compat import cdktf_module
+
+    cdktf = cdktf_module()
+
+    def make(name: str = "test") -> Any:
+        return cdktf.TerraformStack(cdktf.Testing.app(), name)
+
+    return make
+
+
+def synth_json(stack: Any) -> dict[str, Any]:
+    """The stack's synthesized Terraform JSON, parsed."""
+    from cleanroomsml_tf.cdk.compat import cdktf_module
+
+    return json.loads(cdktf_module().Testing.synth(stack))
+
+
+@pytest.fixture(scope="session")
+def example_app(cdk: ModuleType) -> ModuleType:
+    """``examples/cdktf/main.py`` as a module (``build_stack``, ``CHURN_ARN``...)."""
+    spec = importlib.util.spec_from_file_location(
+        "cleanroomsml_example_app", ROOT / "examples" / "cdktf" / "main.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def tf_env(tmp_path_factory: pytest.TempPathFactory, emulator: Any) -> dict[str, str]:
+    """Terraform environment: plugin in a private mirror, endpoint = the session emulator."""
+    from cleanroomsml_tf.demo import terraform_environment
+
+    return terraform_environment(tmp_path_factory.mktemp("terraform"), emulator.url)
+
+
+def terraform(binary: str, *args: str, cwd: Path, env: Mapping[str, str],
+              timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``binary ARGS`` in ``cwd`` (``-no-color`` where accepted); never raises on failure."""
+    command = [binary, *args]
+    if args and args[0] in ("init", "plan", "apply", "validate"):
+        command.append("-no-color")
+    return subprocess.run(command, cwd=cwd, env=dict(env), capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def terraform_binaries() -> list[str]:
+    """Terraform on PATH and Terraform 1.0.3 (setup.sh provides both)."""
+    import shutil
+
+    found = []
+    on_path = shutil.which("terraform")
+    if on_path:
+        found.append(on_path)
+    old = os.environ.get("TERRAFORM_1_0") or str(
+        ROOT / ".venv" / "opt" / "terraform-1.0.3" / "terraform")
+    if Path(old).is_file() and old not in found:
+        found.append(old)
+    return found
+
+
+def write_stack(stack_json: Mapping[str, Any], directory: Path) -> Path:
+    """Write synthesized JSON as ``cdk.tf.json`` into ``directory``; return the directory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "cdk.tf.json").write_text(json.dumps(stack_json, indent=2))
+    return directory
