@@ -25,7 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_1_0 = ROOT / ".venv" / "opt" / "terraform-1.0.3" / "terraform"
 # Commands that accept -no-color (``version`` and ``output -json`` do too, harmlessly).
-_NO_COLOR = {"init", "validate", "plan", "apply", "output", "providers", "refresh", "destroy"}
+_NO_COLOR = {"init", "validate", "plan", "apply", "output", "refresh", "destroy"}
 
 
 @dataclass(frozen=True)
