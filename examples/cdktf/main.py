@@ -79,6 +79,7 @@ def build_stack(
 def main() -> int:
     """Synthesize the example app (errors as one line, never a traceback)."""
     try:
+        import cleanroomsml_tf.cdk  # noqa: F401 - first: checks Node.js, clear error if missing
         from cdktf import App
 
         app = App()

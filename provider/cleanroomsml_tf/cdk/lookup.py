@@ -153,12 +153,15 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
         outputs: bool = True,
         resolve: Resolve = "plan",
         lock_path: str | Path | None = None,
+        settings: ClientSettings | None = None,
     ) -> None:
         """Declare the lookup.
 
         ``allowed_statuses`` gates deployment (``None`` turns the gate off); ``outputs`` adds
         the ``<id>_<name>`` outputs; ``resolve`` is ``"plan"`` or ``"synth"``; ``lock_path``
-        (synth mode) defaults to the project's ``cleanroomsml.lock.json``.
+        (synth mode) defaults to the project's ``cleanroomsml.lock.json``; ``settings`` (synth
+        mode) says how to reach Clean Rooms ML when the lock file lacks the model (default: the
+        provider's configuration when one is given, else the standard AWS environment).
         """
         super().__init__(scope, id)
         if resolve not in ("plan", "synth"):
@@ -173,6 +176,7 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
         self._allowed = None if allowed_statuses is None else tuple(allowed_statuses)
         self._provider = provider
         self._lock_path = None if lock_path is None else Path(lock_path)
+        self._settings = settings
         self._record: dict[str, Any] | None = None
         self._data_source: DataCleanroomsmlCollaborationTrainedModel | None = None
         self._values: dict[str, Any] = {}
@@ -226,7 +230,9 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
         return found
 
     def _client_settings(self) -> ClientSettings | None:
-        """Connection settings for a live resolution: the provider's, when one is given."""
+        """Connection settings for a live resolution: explicit, else the provider's."""
+        if self._settings is not None:
+            return self._settings
         if self._provider is None:
             return None
         config = self._provider.config
