@@ -169,9 +169,12 @@ def _session(settings: ClientSettings) -> Any:
         core.set_config_variable(
             "credentials_file", os.path.expanduser(settings.shared_credentials_files[0])
         )
+    # AWS_REGION wins over AWS_DEFAULT_REGION in the other SDKs and in Terraform's AWS provider;
+    # botocore only reads the latter.
+    region = settings.region or os.environ.get("AWS_REGION") or None
     try:
         return boto3.session.Session(
-            botocore_session=core, profile_name=settings.profile, region_name=settings.region
+            botocore_session=core, profile_name=settings.profile, region_name=region
         )
     except botocore.exceptions.ProfileNotFound as error:
         raise ConfigurationError(f"invalid profile {settings.profile!r}: {error}") from None
