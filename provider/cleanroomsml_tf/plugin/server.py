@@ -12,6 +12,7 @@ import functools
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -127,6 +128,32 @@ def _add_go_plugin_services(server: Any, stopper: _StopInterceptor) -> None:
     stdio_rpc.add_GRPCStdioServicer_to_server(Stdio(), server)
 
 
+def _handle_signals(stopper: _StopInterceptor) -> None:
+    """SIGTERM stops cleanly (socket removed); SIGINT is Terraform's to handle, as in go-plugin:
+    on Ctrl-C Terraform asks providers to stop over gRPC, so the plugin must not die first."""
+
+    def stop(_signum: int, _frame: Any) -> None:
+        stopper.stopped = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# sun_path holds 108 bytes on Linux, 104 on macOS; longer socket paths cannot be bound.
+_MAX_SOCKET_PATH = 100
+
+
+def socket_location() -> tuple[str, str]:
+    """(private directory, socket path): in TMPDIR, or /tmp when TMPDIR is too deep for a socket."""
+    directory = tempfile.mkdtemp(prefix="crml-")  # honours TMPDIR
+    socket_path = os.path.join(directory, "p.sock")
+    if len(socket_path.encode()) > _MAX_SOCKET_PATH and os.path.isdir("/tmp"):
+        os.rmdir(directory)
+        directory = tempfile.mkdtemp(prefix="crml-", dir="/tmp")
+        socket_path = os.path.join(directory, "p.sock")
+    return directory, socket_path
+
+
 def serve(provider: Any) -> int:
     """Serve ``provider`` until Terraform stops it; the exit status."""
     problem = check_launch()
@@ -147,10 +174,12 @@ def serve(provider: Any) -> int:
     _add_go_plugin_services(server, stopper)
     identity = tls.load_or_create()
     credentials = grpc.ssl_server_credentials([(identity.key_pem, identity.cert_pem)])
-    directory = tempfile.mkdtemp(prefix="cleanroomsml-plugin-")  # honours TMPDIR
-    socket_path = os.path.join(directory, "plugin.sock")
+    _handle_signals(stopper)
+    directory, socket_path = socket_location()
     try:
-        server.add_secure_port(f"unix://{socket_path}", credentials)
+        if not server.add_secure_port(f"unix://{socket_path}", credentials):
+            print(f"cannot listen on unix socket {socket_path}", file=sys.stderr)
+            return 1
         server.start()
         sys.stdout.write(handshake_line(socket_path, identity.handshake_cert) + "\n")
         sys.stdout.flush()
@@ -161,9 +190,6 @@ def serve(provider: Any) -> int:
         while not stopper.stopped:
             server.wait_for_termination(0.05)
         server.stop(grace=0.5)
-        return 0
-    except KeyboardInterrupt:
-        server.stop(grace=0)
         return 0
     finally:
         shutil.rmtree(directory, ignore_errors=True)

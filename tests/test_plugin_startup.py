@@ -1,0 +1,81 @@
+"""Launching the plugin the way Terraform does: handshake on stdout only, nothing heavy imported
+before it, quiet stderr unless TF_LOG, socket in TMPDIR, TLS identity cached in HOME."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleanroomsml_tf.plugin.install import install
+from cleanroomsml_tf.plugin.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
+
+HEAVY = ("boto3", "botocore", "cdktf", "jsii", "cryptography")
+
+
+def launch_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_LOG", "TF_LOG_PROVIDER")}
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    env.update(HOME=str(tmp_path), TMPDIR=str(tmp_path / "tmp"), PLUGIN_PROTOCOL_VERSIONS="5,6")
+    env[MAGIC_COOKIE_KEY] = MAGIC_COOKIE_VALUE
+    env.update(extra)
+    return env
+
+
+def launch(command: list[str], env: dict[str, str]) -> tuple[str, str, str]:
+    """(handshake line, rest of stdout, stderr) of one launch, stopped after the handshake."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    process.terminate()
+    rest, err = process.communicate(timeout=20)
+    return line, rest, err
+
+
+@pytest.fixture
+def launcher(tmp_path: Path) -> Path:
+    return install(tmp_path / "plugins")
+
+
+def test_handshake_is_the_only_stdout(launcher: Path, tmp_path: Path) -> None:
+    line, rest, err = launch([str(launcher)], launch_env(tmp_path))
+    core, protocol, network, address, kind, cert = line.rstrip("\n").split("|")
+    assert (core, protocol, network, kind) == ("1", "6", "unix", "grpc")
+    assert address.startswith(str(tmp_path / "tmp") + os.sep)
+    assert len(cert) > 100 and not cert.endswith("=")
+    assert rest == ""
+    assert err == ""  # quiet without TF_LOG
+    assert (tmp_path / ".cache" / "cleanroomsml-tf" / "plugin-tls-v1.json").is_file()
+    assert not list((tmp_path / "tmp").iterdir())  # socket directory removed on exit
+
+
+def test_tf_log_sends_logs_to_stderr(launcher: Path, tmp_path: Path) -> None:
+    line, rest, err = launch([str(launcher)], launch_env(tmp_path, TF_LOG="DEBUG"))
+    assert line.startswith("1|6|unix|") and rest == ""
+    assert "[DEBUG] cleanroomsml_tf.plugin.server: handshake after" in err
+
+
+def test_nothing_heavy_is_imported_before_the_handshake(launcher: Path, tmp_path: Path) -> None:
+    env = launch_env(tmp_path)
+    launch([str(launcher)], env)  # first launch creates the cached TLS identity
+    command = [sys.executable, "-I", "-X", "importtime", "-m", "cleanroomsml_tf.plugin.main"]
+    line, _, err = launch(command, env)
+    assert line.startswith("1|6|unix|")
+    imported = {row.split("|")[-1].strip() for row in err.splitlines() if "import time" in row}
+    assert "cleanroomsml_tf.lookup" in imported  # the core is there...
+    heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY)
+    assert heavy == []  # ...but no botocore, cdktf/jsii, or cryptography on a warm start
+
+
+def test_refuses_to_run_outside_terraform(launcher: Path, tmp_path: Path) -> None:
+    env = launch_env(tmp_path)
+    del env[MAGIC_COOKIE_KEY]
+    result = subprocess.run([str(launcher)], env=env, capture_output=True, text=True, timeout=30,
+                            check=False)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "This binary is a plugin" in result.stderr
