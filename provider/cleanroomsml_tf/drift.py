@@ -248,19 +248,10 @@ def compare(entry: LockEntry, live: dict[str, Any], fields: Sequence[str]) -> li
 
 def _newer_version(locked: dict[str, Any], live: dict[str, Any]) -> Finding | None:
     # Models trained before versioning have no version_identifier: create_time tells them apart.
-    if locked.get("version_identifier") != live.get("version_identifier"):
-        return Finding(
-            "new_version", "version_identifier",
-            _version_label(locked), _version_label(live),
-        )
-    if locked.get("create_time") != live.get("create_time"):
-        return Finding("new_version", "create_time", locked.get("create_time"),
-                       live.get("create_time"))
+    for path in ("version_identifier", "create_time"):
+        if locked.get(path) != live.get(path):
+            return Finding("new_version", path, locked.get(path), live.get(path))
     return None
-
-
-def _version_label(record: dict[str, Any]) -> str:
-    return f"{_show(record.get('version_identifier'))} (created {_show(record.get('create_time'))})"
 
 
 def check_entry(entry: LockEntry, resolver: Any, fields: Sequence[str]) -> EntryResult:
