@@ -319,3 +319,20 @@ def test_many_entries_one_client(make_emulator, example_data, tmp_path):
                                concurrency=16)
     assert report.exit_code == 0 and len(report.results) == 300
     assert server.request_count - before == 300  # one request per entry, no retries
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def test_progress_only_on_a_terminal(locked, monkeypatch, capsys):
+    from cleanroomsml_tf.cli import drift_command
+    from cleanroomsml_tf.cli import main as cli_main
+
+    server, path, _ = locked
+    argv = ["drift", "--lock-file", str(path), "--endpoint-url", server.url]
+    assert cli_main(argv) == 0
+    assert capsys.readouterr().err == ""  # captured stderr is not a TTY: quiet
+    monkeypatch.setattr(drift_command.sys.stderr, "isatty", lambda: True, raising=False)
+    assert cli_main(argv) == 0
+    err = capsys.readouterr().err
+    assert "\rchecked 8/8" in err and err.endswith("\r\033[K")
