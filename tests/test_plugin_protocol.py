@@ -183,3 +183,21 @@ def test_read_data_source_over_the_wire(servicer, emulator) -> None:
     state = msgpack.unpackb(servicer.ReadDataSource(listing, None).state.msgpack)
     assert [m["name"] for m in state["trained_models"]] == ["ltv-regressor"]
     assert state["id"] == COLLABORATION
+
+
+@pytest.mark.parametrize(
+    ("faults", "summary"),
+    [({"access_denied": [CHURN]}, "Access denied"),
+     ({"throttle_rate": 1.0}, "Throttled")],
+    ids=["access-denied", "throttled"],
+)
+def test_service_failures_name_the_model(servicer, make_emulator, faults, summary) -> None:
+    em = make_emulator(**faults)
+    configure = pb.ConfigureProvider.Request(config=to_dynamic_value(
+        {"endpoint": em.url, "max_attempts": 2}))
+    assert errors(servicer.ConfigureProvider(configure, None)) == []
+    request = pb.ReadDataSource.Request(type_name=MODEL, config=config_value(
+        MODEL, {"trained_model_arn": CHURN, "collaboration_identifier": COLLABORATION}))
+    (got, detail, _), = errors(servicer.ReadDataSource(request, None))
+    assert got == summary
+    assert CHURN in detail and COLLABORATION in detail
