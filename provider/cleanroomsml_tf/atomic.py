@@ -28,7 +28,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically (see :func:`atomic_write_text`)."""
     target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
+    directory = target.parent
     try:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:

@@ -489,7 +489,8 @@ def resolve_for_synth(
     if entry is not None:
         return copy.deepcopy(entry.record)
     if read_only_mode():
-        shown = path if lock_path is not None and path != default_lock_path() else None
+        # name --lock-file only when the default location would not find this file
+        shown = path if path.resolve() != default_lock_path() else None
         raise LockEntryMissingError(path, ref, add_command(ref, shown))
     return add(ref, path, settings=settings).record
 
