@@ -15,14 +15,15 @@ from cleanroomsml_tf.errors import (
     AccessDeniedError,
     ConfigurationError,
     EndpointUnreachableError,
+    ModelContext,
     ModelNotFoundError,
     RequestTimeoutError,
     ServiceError,
+    StatusNotAllowedError,
     ThrottledError,
 )
 from cleanroomsml_tf.identifiers import ModelRef
 from cleanroomsml_tf.lookup import Resolver, check_status
-from cleanroomsml_tf.errors import ModelContext, StatusNotAllowedError
 
 COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
 MEMBERSHIP = "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f"
