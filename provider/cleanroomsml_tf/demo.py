@@ -109,16 +109,36 @@ def terraform_environment(workdir: Path, endpoint_url: str) -> dict[str, str]:
 
 def run(command: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None,
         step: str, timeout: float = 120) -> str:
-    """Run a command; return stdout; raise :class:`DemoError` with its output on failure."""
+    """Run a command; return stdout; raise :class:`DemoError` with its output on failure.
+
+    On Ctrl-C or a timeout the command gets SIGTERM and time to stop its own children
+    (Terraform stops the plugin), then SIGKILL: no process outlives the demo.
+    """
+    process = subprocess.Popen(list(command), cwd=cwd, env=dict(env) if env else None,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        done = subprocess.run(list(command), cwd=cwd, env=dict(env) if env else None,
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        _stop(process)
         raise DemoError(f"{step}: timed out after {timeout:.0f}s") from None
-    if done.returncode != 0:
-        output = (done.stderr.strip() or done.stdout.strip())[-3000:]
+    except BaseException:
+        _stop(process)
+        raise
+    if process.returncode != 0:
+        output = (stderr.strip() or stdout.strip())[-3000:]
         raise DemoError(f"{step} failed ({shlex.join(command)}):\n{output}")
-    return done.stdout
+    return stdout
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """Terminate, give it 10 s to clean up, then kill; always reap."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
 
 
 def synthesize(root: Path, outdir: Path, env: Mapping[str, str]) -> Path:
