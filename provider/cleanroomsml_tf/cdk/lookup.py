@@ -128,7 +128,7 @@ def clear_synth_cache() -> None:
     _synth_cache.clear()
 
 
-_default_providers: dict[str, Any] = {}
+_DEFAULT_PROVIDER_ATTRIBUTE = "_cleanroomsml_default_provider"
 
 
 class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defined]
@@ -205,13 +205,14 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
     def _default_provider(self) -> CleanroomsmlProvider:
         """The stack's default ``cleanroomsml`` provider, added once if there is none."""
         stack = _cdktf.TerraformStack.of(self)
-        key = stack.node.path + "#" + str(id(stack))
-        found = _default_providers.get(key)
+        # Remembered on the stack object itself (jsii hands back the same Python object), so
+        # 100 lookups scan the construct tree once, not 100 times.
+        found = stack.__dict__.get(_DEFAULT_PROVIDER_ATTRIBUTE)
         if found is None:
             found = next((c for c in stack.node.find_all()
                           if isinstance(c, CleanroomsmlProvider) and c.alias is None), None)
             found = found or CleanroomsmlProvider(stack, DEFAULT_PROVIDER_ID)
-            _default_providers[key] = found
+            stack.__dict__[_DEFAULT_PROVIDER_ATTRIBUTE] = found
         return found
 
     def _resolve_now(self) -> dict[str, Any]:
