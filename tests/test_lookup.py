@@ -161,6 +161,17 @@ def test_endpoint_variables_are_honoured(monkeypatch, emulator):
     assert connection.endpoint.rstrip("/") == emulator.url
 
 
+def test_changing_the_endpoint_variable_gets_a_client_for_the_new_place(monkeypatch, emulator):
+    settings = ClientSettings(read_timeout=19)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLEANROOMSML", "http://127.0.0.1:1")
+    first = connect(settings)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLEANROOMSML", emulator.url)
+    second = connect(settings)
+    assert first.endpoint.rstrip("/") == "http://127.0.0.1:1"
+    assert second.endpoint.rstrip("/") == emulator.url
+    assert connect(settings) is second
+
+
 def test_local_endpoint_is_the_default_without_region_or_endpoint():
     connection = connect(ClientSettings(read_timeout=11))
     assert connection.endpoint.rstrip("/") == DEFAULT_LOCAL_ENDPOINT

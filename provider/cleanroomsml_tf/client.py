@@ -133,19 +133,27 @@ class DeadlineExceeded(Exception):
 
 
 _lock = threading.Lock()
-_connections: dict[ClientSettings, Connection] = {}
+_connections: dict[tuple[ClientSettings, tuple[str | None, ...]], Connection] = {}
+
+# The environment that decides where unset settings point; part of the cache key, so a process
+# that changes AWS_ENDPOINT_URL_CLEANROOMSML (a test, the demo) gets a client for the new place.
+_ENVIRONMENT_KEYS = (
+    *_ENDPOINT_VARIABLES, "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE", "AWS_ACCESS_KEY_ID",
+)
 
 
 def connect(settings: ClientSettings) -> Connection:
-    """The shared :class:`Connection` for these settings, built on first use."""
-    connection = _connections.get(settings)
+    """The shared :class:`Connection` for these settings and environment, built on first use."""
+    key = (settings, tuple(os.environ.get(name) for name in _ENVIRONMENT_KEYS))
+    connection = _connections.get(key)
     if connection is not None:
         return connection
     with _lock:
-        connection = _connections.get(settings)
+        connection = _connections.get(key)
         if connection is None:
             connection = _build(settings.check())
-            _connections[settings] = connection
+            _connections[key] = connection
     return connection
 
 

@@ -3,7 +3,7 @@
 ``TRAINED_MODEL`` describes every member of the GetCollaborationTrainedModel output (checked
 against the installed botocore by ``tests/test_record.py``). Everything else is a view of it:
 :func:`normalize` turns an API response into the normalized record, :func:`record_json_schema`
-gives its JSON Schema, the Terraform schema (``plugin/``), the CDKTF getters (``constructs/``) and
+gives its JSON Schema, the Terraform schema (``plugin/``), the CDKTF getters (``cdk/``) and
 the docs are generated from it.
 
 ``TRAINED_MODEL_SUMMARY`` is the subset that ListCollaborationTrainedModels returns per model.
