@@ -13,14 +13,7 @@ import pytest
 
 from cleanroomsml_tf import record
 from cleanroomsml_tf.cli import build_parser
-
-COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
-ARN_PREFIX = (
-    "arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/"
-    "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/trained-model/"
-)
-CHURN = ARN_PREFIX + "c0ffee00-1111-4a2b-9c3d-000000000001"
-CHURN_V1 = "a1b2c3d4-0001-4e5f-8a9b-0c1d2e3f4a01"
+from tests.support.example_ids import ARN_PREFIX, CHURN, CHURN_V1, COLLABORATION
 
 
 def describe(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -15,10 +15,8 @@ from cleanroomsml_tf import drift, drift_reports, lockfile, record
 from cleanroomsml_tf.client import ClientSettings
 from cleanroomsml_tf.identifiers import ModelRef
 from tests.support.emulator import run_cli
+from tests.support.example_ids import ARN_PREFIX, COLLABORATION
 
-COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
-MEMBERSHIP = "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f"
-ARN_PREFIX = f"arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/{MEMBERSHIP}/trained-model/"
 NEW_DIGEST = "sha256:" + "e" * 64
 NEW_VERSION = "a1b2c3d4-9999-4e5f-8a9b-0c1d2e3f4a99"
 NAMES = ("digest", "instance", "newver", "deleted", "status", "same")

@@ -14,17 +14,11 @@ from botocore.exceptions import ClientError
 
 from cleanroomsml_tf.emulator import Emulator, EmulatorDataError
 from cleanroomsml_tf.record import TRAINED_MODEL_SUMMARY, normalize
+from tests.support.example_ids import ARN_PREFIX, CHURN, CHURN_V1, CHURN_V2
+from tests.support.example_ids import COLLABORATION as COLLAB
+from tests.support.example_ids import FRAUD as LEGACY
 
-COLLAB = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
 OTHER_COLLAB = "00000000-0000-4000-8000-000000000000"
-ARN_PREFIX = (
-    "arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/"
-    "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/trained-model/"
-)
-CHURN = ARN_PREFIX + "c0ffee00-1111-4a2b-9c3d-000000000001"  # two versions, newer API
-LEGACY = ARN_PREFIX + "c0ffee00-2222-4a2b-9c3d-000000000002"  # older API: no version members
-CHURN_V1 = "a1b2c3d4-0001-4e5f-8a9b-0c1d2e3f4a01"
-CHURN_V2 = "a1b2c3d4-0002-4e5f-8a9b-0c1d2e3f4a02"
 UNKNOWN_UUID = "ffffffff-ffff-4fff-8fff-ffffffffffff"
 
 

@@ -12,8 +12,7 @@ import pytest
 
 from cleanroomsml_tf.emulator import example_models
 from tests.support.emulator import emulator_process, run_cli
-
-COLLAB = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
+from tests.support.example_ids import COLLABORATION as COLLAB
 
 
 def _list(url: str) -> dict:

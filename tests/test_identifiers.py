@@ -13,8 +13,8 @@ from cleanroomsml_tf.errors import InvalidInputError
 from cleanroomsml_tf.identifiers import ModelRef, expected_form, validate_field
 from cleanroomsml_tf.lookup import Resolver
 from cleanroomsml_tf.service_model import input_constraints
+from tests.support.example_ids import COLLABORATION
 
-COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
 ARN = (
     "arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/"
     "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/trained-model/c0ffee00-1111-4a2b-9c3d-000000000001"

@@ -19,14 +19,15 @@ from cleanroomsml_tf.client import ClientSettings
 from cleanroomsml_tf.identifiers import ModelRef
 from cleanroomsml_tf.lockfile import LockEntryMissingError, LockFileError
 from tests.support.emulator import run_cli
+from tests.support.example_ids import (
+    ARN_PREFIX,
+    CHURN,
+    CHURN_V1,
+    CHURN_V2,
+    COLLABORATION,
+    FRAUD,
+)
 
-COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
-MEMBERSHIP = "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f"
-ARN_PREFIX = f"arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/{MEMBERSHIP}/trained-model/"
-CHURN = ARN_PREFIX + "c0ffee00-1111-4a2b-9c3d-000000000001"
-FRAUD = ARN_PREFIX + "c0ffee00-2222-4a2b-9c3d-000000000002"
-CHURN_V1 = "a1b2c3d4-0001-4e5f-8a9b-0c1d2e3f4a01"
-CHURN_V2 = "a1b2c3d4-0002-4e5f-8a9b-0c1d2e3f4a02"
 SECRET = "AKIAIOSFODNN7SECRETX"
 
 

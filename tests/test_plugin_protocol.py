@@ -17,10 +17,8 @@ from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider, settings_from_
 from cleanroomsml_tf.plugin.schema import tf_type
 from cleanroomsml_tf.plugin.server import _error_response, safe_servicer_class
 from cleanroomsml_tf.plugin.types import Object, list_of
+from tests.support.example_ids import CHURN, COLLABORATION
 
-COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
-CHURN = ("arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/"
-         "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/trained-model/c0ffee00-1111-4a2b-9c3d-000000000001")
 MODEL = "cleanroomsml_collaboration_trained_model"
 MODELS = "cleanroomsml_collaboration_trained_models"
 

@@ -18,14 +18,12 @@ from cleanroomsml_tf import record
 from cleanroomsml_tf.client import ClientSettings
 from cleanroomsml_tf.identifiers import ModelRef
 from cleanroomsml_tf.lookup import Resolver
+from tests.support.example_ids import CHURN_V1, CHURN_V2, COLLABORATION
 
 pytestmark = pytest.mark.terraform
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "terraform" / "main.tf"
-COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
-CHURN_V1 = "a1b2c3d4-0001-4e5f-8a9b-0c1d2e3f4a01"
-CHURN_V2 = "a1b2c3d4-0002-4e5f-8a9b-0c1d2e3f4a02"
 FORBIDDEN_OUTPUT = ("Traceback", "Exception calling application", "plugin crashed")
 
 
