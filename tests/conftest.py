@@ -9,6 +9,9 @@ import os
 
 import pytest
 
+# Read once at start-up: the isolation fixture removes CI from the tests' environment.
+IN_CI = bool(os.environ.get("CI"))
+
 pytest_plugins = [
     "tests.support.isolation",
     "tests.support.emulator",
@@ -20,7 +23,7 @@ pytest_plugins = [
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001
     """In CI a skipped test is a failure: say which ones, loudly."""
     skipped = terminalreporter.stats.get("skipped", [])
-    if skipped and os.environ.get("CI"):
+    if skipped and IN_CI:
         terminalreporter.write_line(
             f"ERROR: {len(skipped)} test(s) skipped under CI=true; CI must not skip.", red=True
         )
@@ -31,5 +34,5 @@ def pytest_sessionfinish(session, exitstatus):  # noqa: ARG001
     yield
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
-    if skipped and os.environ.get("CI") and session.exitstatus == 0:
+    if skipped and IN_CI and session.exitstatus == 0:
         session.exitstatus = 1

@@ -129,7 +129,6 @@ def test_synth_mode_is_identical_twice_with_the_endpoint_stopped(
     from cleanroomsml_tf.cdk.lookup import clear_synth_cache
 
     endpoint = make_emulator()
-    monkeypatch.delenv("CI", raising=False)
     lock_path = tmp_path / "cleanroomsml.lock.json"
     url = endpoint.url
     model, first = _synth_stack(cdk, lock_path, url)

@@ -31,13 +31,6 @@ from tests.support.example_ids import (
 SECRET = "AKIAIOSFODNN7SECRETX"
 
 
-@pytest.fixture(autouse=True)
-def writable(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests choose read-only mode explicitly; the runner's CI=true must not leak in."""
-    monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv(lockfile.LOCKED_VARIABLE, raising=False)
-
-
 @pytest.fixture
 def lock_path(tmp_path: Path) -> Path:
     return tmp_path / lockfile.LOCK_FILE_NAME

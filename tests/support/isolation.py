@@ -15,6 +15,9 @@ _AWS_VARIABLES = (
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
     "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLEANROOMSML", "AWS_CONFIG_FILE",
     "AWS_SHARED_CREDENTIALS_FILE", "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "TF_LOG",
+    # The runner's CI=true would make lock files read-only in every test; tests that exercise
+    # locked mode set these themselves.
+    "CI", "CLEANROOMSML_TF_LOCKED",
 )
 
 
