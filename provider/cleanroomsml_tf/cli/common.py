@@ -3,30 +3,40 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any
 
 from cleanroomsml_tf.client import ClientSettings
 
 
-def positive_float(text: str) -> float:
-    """argparse type: seconds > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected seconds > 0, got {text!r}")
-    return value
+def bounded(
+    kind: type[int] | type[float],
+    expected: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    strictly_positive: bool = False,
+) -> Callable[[str], Any]:
+    """An argparse ``type`` that parses ``kind`` and checks its range; ``expected`` is what
+    the usage error says should have been given (``"seconds > 0"``)."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        too_low = (minimum is not None and value < minimum) or (
+            strictly_positive and not value > 0
+        )
+        if too_low or (maximum is not None and value > maximum):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
-    return value
+positive_float = bounded(float, "seconds > 0", strictly_positive=True)
+positive_int = bounded(int, "an integer >= 1", minimum=1)
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:

@@ -12,32 +12,11 @@ import sys
 import threading
 from typing import Any
 
+from cleanroomsml_tf.cli.common import bounded
 
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
-
-
-def _port(text: str) -> int:
-    value = _non_negative_int(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
-    return value
+_rate = bounded(float, "a number from 0 to 1", minimum=0.0, maximum=1.0)
+_non_negative_int = bounded(int, "an integer >= 0", minimum=0)
+_port = bounded(int, "a port from 0 to 65535", minimum=0, maximum=65535)
 
 
 def register(subparsers: Any) -> None:
