@@ -107,3 +107,13 @@ def test_usage_errors_exit_2(argv, capsys):
         build_parser().parse_args(argv)
     assert caught.value.code == 2
     assert "usage:" in capsys.readouterr().err
+
+
+def test_file_system_errors_are_one_line_without_traceback(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    result = subprocess.run(
+        [sys.executable, "-m", "cleanroomsml_tf", "install", "--plugin-dir", str(blocker / "x")],
+        capture_output=True, text=True, timeout=60,
+    )
+    _assert_clean_failure(result, "cleanroomsml-tf install:", str(blocker))

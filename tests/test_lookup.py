@@ -177,6 +177,20 @@ def test_local_endpoint_is_the_default_without_region_or_endpoint():
     assert connection.endpoint.rstrip("/") == DEFAULT_LOCAL_ENDPOINT
 
 
+def test_unreachable_default_endpoint_says_how_to_start_it():
+    resolver = Resolver(ClientSettings(max_attempts=1, read_timeout=23))
+    assert resolver.connection.endpoint.rstrip("/") == DEFAULT_LOCAL_ENDPOINT
+    if _port_is_open(8790):
+        pytest.fail("something listens on 127.0.0.1:8790; this test needs it closed")
+    with pytest.raises(EndpointUnreachableError, match="cleanroomsml-tf emulator --port 8790"):
+        resolver.get_trained_model(ModelRef(CHURN, COLLABORATION))
+
+
+def _port_is_open(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 def test_configured_region_targets_aws(monkeypatch):
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
     connection = connect(ClientSettings(read_timeout=13))

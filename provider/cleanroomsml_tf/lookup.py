@@ -16,7 +16,14 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from cleanroomsml_tf import record as record_table
-from cleanroomsml_tf.client import ClientSettings, Connection, DeadlineExceeded, connect
+from cleanroomsml_tf.client import (
+    DEFAULT_LOCAL_ENDPOINT,
+    DEFAULT_LOCAL_PORT,
+    ClientSettings,
+    Connection,
+    DeadlineExceeded,
+    connect,
+)
 from cleanroomsml_tf.errors import (
     AccessDeniedError,
     EndpointUnreachableError,
@@ -114,9 +121,11 @@ def translate_error(error: Exception, context: ModelContext, endpoint: str) -> E
         message = info.get("Message") or (f"{code} (HTTP {status})" if code else f"HTTP {status}")
         return cls(context, message, request_id=meta.get("RequestId") or None, endpoint=endpoint)
     if isinstance(error, DeadlineExceeded | bx.ReadTimeoutError | bx.ConnectTimeoutError):
-        return RequestTimeoutError(context, _transport_message(error), endpoint=endpoint)
+        message = _transport_message(error, endpoint)
+        return RequestTimeoutError(context, message, endpoint=endpoint)
     if isinstance(error, bx.EndpointConnectionError | bx.ConnectionClosedError):
-        return EndpointUnreachableError(context, _transport_message(error), endpoint=endpoint)
+        message = _transport_message(error, endpoint)
+        return EndpointUnreachableError(context, message, endpoint=endpoint)
     if isinstance(error, bx.NoCredentialsError | bx.PartialCredentialsError | bx.NoRegionError):
         return ServiceError(context, str(error), endpoint=endpoint)
     if isinstance(error, bx.BotoCoreError):
@@ -124,9 +133,15 @@ def translate_error(error: Exception, context: ModelContext, endpoint: str) -> E
     return error
 
 
-def _transport_message(error: Exception) -> str:
+def _transport_message(error: Exception, endpoint: str) -> str:
     if isinstance(error, DeadlineExceeded):
         return "the overall deadline passed before the call could be retried"
+    if endpoint.rstrip("/") == DEFAULT_LOCAL_ENDPOINT:
+        return (
+            f"{error}; no endpoint or AWS region is configured, so the local endpoint is the "
+            f"default: start it with `cleanroomsml-tf emulator --port {DEFAULT_LOCAL_PORT}`, or "
+            "set AWS_REGION (or --region/--endpoint-url) to reach AWS"
+        )
     return str(error)
 
 

@@ -45,11 +45,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CleanroomsmlTfError as error:
         print(f"cleanroomsml-tf {args.command}: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        return 1
+    except OSError as error:
+        # File-system trouble (unwritable plugin dir, full disk...): the message names the path.
+        print(f"cleanroomsml-tf {args.command}: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"cleanroomsml-tf {args.command}: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 1
 
 
 if __name__ == "__main__":
