@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
+from cleanroomsml_tf import arguments as schema
 from cleanroomsml_tf import record
-from cleanroomsml_tf.cdk import schema
 from tests.support.cdktf import CHURN_ARN, COLLABORATION, synth_json
 
 pytestmark = pytest.mark.cdktf

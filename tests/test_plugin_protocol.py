@@ -8,7 +8,7 @@ import json
 import msgpack
 import pytest
 from tf.gen import tfplugin_pb2 as pb
-from tf.types import Number, String, Unknown
+from tf.types import List, Number, String, Unknown
 from tf.utils import read_dynamic_value, to_dynamic_value
 
 from cleanroomsml_tf import record
@@ -16,14 +16,14 @@ from cleanroomsml_tf.client import AssumeRole, ClientSettings
 from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider, settings_from_config
 from cleanroomsml_tf.plugin.schema import tf_type
 from cleanroomsml_tf.plugin.server import _error_response, safe_servicer_class
-from cleanroomsml_tf.plugin.types import Object, list_of
+from cleanroomsml_tf.plugin.types import Object
 from tests.support.example_ids import CHURN, COLLABORATION
 
 MODEL = "cleanroomsml_collaboration_trained_model"
 MODELS = "cleanroomsml_collaboration_trained_models"
 
 CHANNEL = Object({"channel_name": String(), "size": Number()})
-NESTED = Object({"name": String(), "inner": Object({"n": Number()}), "items": list_of(CHANNEL)})
+NESTED = Object({"name": String(), "inner": Object({"n": Number()}), "items": List(CHANNEL)})
 
 
 def roundtrip(value):
@@ -53,7 +53,7 @@ def test_nulls_and_unknowns_pass_through() -> None:
     value = {"name": Unknown, "inner": {"n": 3}, "items": None}
     wire = msgpack.packb({"v": NESTED.encode(value)}, default=lambda o: msgpack.ExtType(0, b"\0"))
     assert roundtrip_bytes(wire)["v"] == value
-    assert list_of(CHANNEL).encode([]) == []
+    assert List(CHANNEL).encode([]) == []
 
 
 def roundtrip_bytes(wire: bytes):

@@ -4,7 +4,7 @@ Importing this package imports cdktf (or cdktn, see :mod:`cleanroomsml_tf.cdk.co
 starts the jsii runtime; it raises :class:`~cleanroomsml_tf.cdk.compat.NodeJsMissingError`
 when Node.js is missing. The Terraform plugin never imports it.
 
-One module per concern: ``compat`` (flavour, Node.js check), ``schema`` (arguments),
+One module per concern: ``compat`` (flavour, Node.js check),
 ``tokens`` (number tokens), ``getters`` (getters generated from the attribute table),
 ``provider`` and ``data_sources`` (the bindings), ``lookup`` (the construct).
 """

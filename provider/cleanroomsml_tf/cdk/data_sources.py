@@ -1,6 +1,6 @@
 """The data source bindings ``cdktf get`` would generate for the ``cleanroomsml`` provider.
 
-Arguments are explicit keyword arguments (checked against :mod:`cleanroomsml_tf.cdk.schema`
+Arguments are explicit keyword arguments (checked against :mod:`cleanroomsml_tf.arguments`
 by the tests); the computed attributes' getters are generated from the attribute table at
 import time (:mod:`cleanroomsml_tf.cdk.getters`).
 """
@@ -11,14 +11,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cleanroomsml_tf import record
-from cleanroomsml_tf.cdk.compat import cdktf_module
-from cleanroomsml_tf.cdk.getters import install_getters
-from cleanroomsml_tf.cdk.provider import GENERATOR_METADATA
-from cleanroomsml_tf.cdk.schema import (
+from cleanroomsml_tf.arguments import (
     MODEL_DATA_SOURCE,
     MODELS_DATA_SOURCE,
     TRAINED_MODELS_ATTRIBUTE,
 )
+from cleanroomsml_tf.cdk.compat import cdktf_module
+from cleanroomsml_tf.cdk.getters import install_getters
+from cleanroomsml_tf.cdk.provider import GENERATOR_METADATA
 
 _cdktf = cdktf_module()
 

@@ -7,8 +7,8 @@ from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from cleanroomsml_tf import PROVIDER_SOURCE, __version__
+from cleanroomsml_tf.arguments import PROVIDER_TYPE
 from cleanroomsml_tf.cdk.compat import cdktf_module
-from cleanroomsml_tf.cdk.schema import PROVIDER_TYPE
 from cleanroomsml_tf.client import AssumeRole
 
 _cdktf = cdktf_module()

@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from tf.iface import ReadDataContext
 from tf.schema import Attribute, Schema
-from tf.types import List, String, Unknown
+from tf.types import String, Unknown
 from tf.utils import Diagnostics
 
+from cleanroomsml_tf.arguments import MODEL_ARGUMENTS
 from cleanroomsml_tf.errors import InvalidInputError, ModelContext
 from cleanroomsml_tf.identifiers import ModelRef, validate_field
+from cleanroomsml_tf.lookup import check_status
 from cleanroomsml_tf.plugin.diagnostics import add_exception, add_invalid_input
-from cleanroomsml_tf.plugin.schema import computed_attributes, encode_record
+from cleanroomsml_tf.plugin.schema import data_source_attributes, encode_record
 from cleanroomsml_tf.record import TRAINED_MODEL
 
 if TYPE_CHECKING:
@@ -26,12 +28,10 @@ if TYPE_CHECKING:
 
 IDENTIFIERS = ("trained_model_arn", "collaboration_identifier", "version_identifier")
 
-# Record attributes that are also arguments; every other record attribute is computed.
-ARGUMENTS: dict[str, dict[str, bool]] = {
-    "trained_model_arn": {"required": True},
-    "collaboration_identifier": {"required": True},
-    "version_identifier": {"optional": True, "computed": True},
-}
+# Record attributes that are also arguments: the state keeps them as configured.
+_RECORD_ARGUMENTS = tuple(
+    a.name for a in MODEL_ARGUMENTS if any(r.name == a.name for r in TRAINED_MODEL)
+)
 
 
 def _known_strings(values: Any) -> list[str] | None:
@@ -80,17 +80,13 @@ class TrainedModelDataSource:
     @classmethod
     @cache
     def get_schema(cls) -> Schema:
-        """Generated from ``record.TRAINED_MODEL``; cached (it never changes in a process)."""
-        attributes = computed_attributes(TRAINED_MODEL, ARGUMENTS)
-        attributes += [
-            Attribute(
-                "allowed_statuses", List(String()),
-                "Fail the read unless the model's status is one of these (e.g. `[\"ACTIVE\"]`).",
-                optional=True,
-            ),
+        """Generated from ``record.TRAINED_MODEL`` and ``arguments.MODEL_ARGUMENTS``; cached
+        (it never changes in a process)."""
+        attributes = data_source_attributes(MODEL_ARGUMENTS, TRAINED_MODEL)
+        attributes.append(
             Attribute("id", String(), "`COLLABORATION/ARN@VERSION` of the resolved model.",
                       computed=True),
-        ]
+        )
         return Schema(
             attributes=attributes,
             description="Reads one AWS Clean Rooms ML collaboration trained model.",
@@ -125,8 +121,6 @@ class TrainedModelDataSource:
             return None
         record = self.provider.resolver.get_trained_model(ref)
         allowed = _known_strings(config.get("allowed_statuses"))
-        from cleanroomsml_tf.lookup import check_status
-
         context = ModelContext(
             ref.collaboration_identifier, ref.trained_model_arn, ref.version_identifier
         )
@@ -137,7 +131,7 @@ class TrainedModelDataSource:
     def state(config: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
         """The data source state: the record, with the configured arguments kept as written."""
         state = encode_record(TRAINED_MODEL, record)
-        for name in ARGUMENTS:
+        for name in _RECORD_ARGUMENTS:
             if config.get(name) is not None:
                 state[name] = config[name]
         resolved = ModelRef(

@@ -16,10 +16,11 @@ from tf.schema import Attribute, Schema
 from tf.types import List, String, Unknown
 from tf.utils import Diagnostics
 
+from cleanroomsml_tf.arguments import MODELS_ARGUMENTS, TRAINED_MODELS_ATTRIBUTE
 from cleanroomsml_tf.errors import InvalidInputError
 from cleanroomsml_tf.identifiers import validate_field
 from cleanroomsml_tf.plugin.diagnostics import add_exception, add_invalid_input
-from cleanroomsml_tf.plugin.schema import encode_record, object_type
+from cleanroomsml_tf.plugin.schema import argument_attribute, encode_record, object_type
 from cleanroomsml_tf.record import TRAINED_MODEL_SUMMARY
 
 if TYPE_CHECKING:
@@ -70,15 +71,8 @@ class TrainedModelsDataSource:
         summary = object_type(TRAINED_MODEL_SUMMARY)
         return Schema(
             attributes=[
-                Attribute("collaboration_identifier", String(),
-                          "The collaboration whose trained models to list.", required=True),
-                Attribute("statuses", List(String()),
-                          "Keep only models with one of these statuses (e.g. `[\"ACTIVE\"]`).",
-                          optional=True),
-                Attribute("name_regex", String(),
-                          "Keep only models whose name matches this regular expression.",
-                          optional=True),
-                Attribute("trained_models", List(summary),
+                *(argument_attribute(a) for a in MODELS_ARGUMENTS),
+                Attribute(TRAINED_MODELS_ATTRIBUTE, List(summary),
                           "The matching trained models (every page), one summary object each.",
                           computed=True),
                 Attribute("id", String(), "The collaboration identifier.", computed=True),
@@ -120,6 +114,6 @@ class TrainedModelsDataSource:
             "collaboration_identifier": collaboration,
             "statuses": statuses,
             "name_regex": config.get("name_regex"),
-            "trained_models": [encode_record(TRAINED_MODEL_SUMMARY, s) for s in selected],
+            TRAINED_MODELS_ATTRIBUTE: [encode_record(TRAINED_MODEL_SUMMARY, s) for s in selected],
             "id": collaboration,
         }

@@ -12,55 +12,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from tf.iface import DataSource, Resource
-from tf.schema import Attribute, Block, NestedBlock, NestMode, Schema
-from tf.types import List, Number, String, Unknown
+from tf.schema import Schema
+from tf.types import Unknown
 from tf.utils import Diagnostics
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
+from cleanroomsml_tf.arguments import PROVIDER_ARGUMENTS
 from cleanroomsml_tf.client import AssumeRole, ClientSettings
 from cleanroomsml_tf.errors import ConfigurationError
 from cleanroomsml_tf.lookup import Resolver
 from cleanroomsml_tf.plugin.diagnostics import add_error, add_exception
+from cleanroomsml_tf.plugin.schema import argument_attribute, argument_block
 
 TYPE_PREFIX = "cleanroomsml_"
 
-_ATTRIBUTES: tuple[tuple[str, Any, str], ...] = (
-    ("region", String, "AWS region. Default: `AWS_REGION`/`AWS_DEFAULT_REGION` or the profile."),
-    ("profile", String, "Named profile of the shared AWS config files. Default: `AWS_PROFILE`."),
-    ("endpoint", String,
-     "Clean Rooms ML endpoint URL. Default: `AWS_ENDPOINT_URL_CLEANROOMSML`, `AWS_ENDPOINT_URL`, "
-     "the profile's `endpoint_url`, AWS when a region is configured, else the local endpoint "
-     "`http://127.0.0.1:8790`."),
-    ("shared_config_files", None, "Shared AWS config file (one path). Default: `AWS_CONFIG_FILE`."),
-    ("shared_credentials_files", None,
-     "Shared AWS credentials file (one path). Default: `AWS_SHARED_CREDENTIALS_FILE`."),
-    ("max_attempts", Number, "Total tries per request, retries included (default 3)."),
-    ("retry_mode", String, "botocore retry mode: `standard` (default), `adaptive` or `legacy`."),
-)
-
-ASSUME_ROLE = NestedBlock(
-    "assume_role",
-    NestMode.Single,
-    Block(
-        attributes=[
-            Attribute("role_arn", String(), "ARN of the IAM role to assume.", required=True),
-            Attribute("session_name", String(), "Session name (default: generated).",
-                      optional=True),
-            Attribute("external_id", String(), "External ID the role's trust policy requires.",
-                      optional=True),
-        ],
-        description="Assume an IAM role (STS AssumeRole) on top of the base credentials.",
-    ),
-)
-
-
 def provider_schema() -> Schema:
-    """The provider configuration schema: every argument optional."""
-    attributes = [
-        Attribute(name, kind() if kind else List(String()), description, optional=True)
-        for name, kind, description in _ATTRIBUTES
-    ]
-    return Schema(attributes=attributes, block_types=[ASSUME_ROLE])
+    """The provider configuration schema (every argument optional), from the argument table."""
+    return Schema(
+        attributes=[argument_attribute(a) for a in PROVIDER_ARGUMENTS if a.kind != "block"],
+        block_types=[argument_block(a) for a in PROVIDER_ARGUMENTS if a.kind == "block"],
+    )
 
 
 def _known(value: Any) -> Any:

@@ -1,8 +1,9 @@
-"""The Terraform schema, generated from the one attribute table (``record.TRAINED_MODEL``).
+"""The Terraform schema, generated from the attribute table and the argument table.
 
-Nothing here lists attributes by hand: a new row in the table becomes a new computed attribute of
-``cleanroomsml_collaboration_trained_model`` (and, when it is a summary member, of each element of
-``cleanroomsml_collaboration_trained_models.trained_models``) with its type and description.
+Nothing here lists attributes by hand: a new row in ``record.TRAINED_MODEL`` becomes a new
+computed attribute of ``cleanroomsml_collaboration_trained_model`` (and, when it is a summary
+member, of each element of ``cleanroomsml_collaboration_trained_models.trained_models``); a new
+row in :mod:`cleanroomsml_tf.arguments` becomes a new argument.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tf.schema import Attribute as TfAttribute
-from tf.types import Number, String, TfType
+from tf.schema import Block, NestedBlock, NestMode
+from tf.types import List, Number, String, TfType
 
-from cleanroomsml_tf.plugin.types import Object, list_of
+from cleanroomsml_tf.arguments import Argument
+from cleanroomsml_tf.plugin.types import Object
 from cleanroomsml_tf.record import Attribute
 
 # Timestamps are RFC 3339 strings in the record, so strings in Terraform too.
@@ -25,7 +28,7 @@ def tf_type(attribute: Attribute) -> TfType:
     if attribute.kind == "object":
         return object_type(attribute.children)
     if attribute.kind == "list":
-        return list_of(object_type(attribute.children))
+        return List(object_type(attribute.children))
     return _SCALARS[attribute.kind]()
 
 
@@ -34,23 +37,38 @@ def object_type(attributes: Iterable[Attribute]) -> Object:
     return Object({a.name: tf_type(a) for a in attributes})
 
 
-def computed_attributes(
-    attributes: Iterable[Attribute], overrides: Mapping[str, Mapping[str, bool]] | None = None
-) -> list[TfAttribute]:
-    """Schema attributes for the record attributes, computed unless ``overrides`` says otherwise.
+def argument_attribute(argument: Argument, description: str | None = None) -> TfAttribute:
+    """The schema attribute of one argument: required, or optional (and maybe computed)."""
+    kind = List(String()) if argument.kind == "list" else _SCALARS[argument.kind]()
+    flags = {"required": True} if argument.required else {
+        "optional": True, "computed": argument.computed}
+    return TfAttribute(argument.name, kind, description=description or argument.description,
+                       **flags)
 
-    ``overrides`` maps an attribute name to flags (``required``/``optional``/``computed``) for the
-    attributes that are also arguments of the data source.
-    """
-    overrides = overrides or {}
-    result = []
-    for attribute in attributes:
-        flags: dict[str, Any] = dict(overrides.get(attribute.name, {"computed": True}))
-        result.append(
-            TfAttribute(attribute.name, tf_type(attribute), description=attribute.description,
-                        **flags)
-        )
-    return result
+
+def argument_block(argument: Argument) -> NestedBlock:
+    """A ``block`` argument as a single nested block."""
+    return NestedBlock(
+        argument.name, NestMode.Single,
+        Block(attributes=[argument_attribute(c) for c in argument.children],
+              description=argument.description),
+    )
+
+
+def data_source_attributes(
+    arguments: Iterable[Argument], exported: Iterable[Attribute]
+) -> list[TfAttribute]:
+    """Every exported record attribute (computed, unless it is also an argument: then with the
+    argument's flags and the record's description), then the arguments that are not exported."""
+    by_name = {a.name: a for a in arguments}
+    exported = tuple(exported)
+    result = [
+        argument_attribute(by_name[a.name], a.description) if a.name in by_name else
+        TfAttribute(a.name, tf_type(a), description=a.description, computed=True)
+        for a in exported
+    ]
+    names = {a.name for a in exported}
+    return result + [argument_attribute(a) for a in by_name.values() if a.name not in names]
 
 
 def encode_record(attributes: Iterable[Attribute], record: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@
 written ``["object", {"name": TYPE, ...}]`` in the schema and travels as a msgpack map keyed by
 attribute name; every attribute of the type must be present (null when unset). :class:`Object`
 encodes a Python dict that way, filling absent members with null so callers can hand it a
-partial dict, and :func:`list_of` builds ``list(object(...))`` from tf's own ``List``.
+partial dict; ``tf.types.List(Object(...))`` is a list of objects.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from tf.types import List, TfType, Unknown
+from tf.types import TfType, Unknown
 
 
 class Object(TfType):
@@ -49,11 +49,6 @@ class Object(TfType):
             f"{json.dumps(name)}:{t.tf_type().decode()}" for name, t in self.attributes.items()
         )
         return f'["object",{{{members}}}]'.encode()
-
-
-def list_of(element: TfType) -> List:
-    """``list(element)``; with an :class:`Object` element, a list of objects."""
-    return List(element)
 
 
 def _encode(t: TfType, value: Any) -> Any:

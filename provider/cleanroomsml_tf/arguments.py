@@ -1,0 +1,99 @@
+"""What users configure: the arguments of the provider and of the two data sources, once.
+
+The companion of the attribute table (:mod:`cleanroomsml_tf.record`, what the data sources
+*export*): the Terraform plugin builds its schema from these rows (``plugin/schema.py``), the
+CDKTF bindings take their keyword arguments from them (tested), and the docs describe them.
+Pure data, no import beyond the record table: the plugin reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from cleanroomsml_tf import record
+
+ArgKind = Literal["string", "number", "list", "block"]
+
+PROVIDER_TYPE = "cleanroomsml"
+"""The provider's local name (``terraform_resource_type`` of the provider)."""
+
+MODEL_DATA_SOURCE = "cleanroomsml_collaboration_trained_model"
+"""Terraform type of the one-model data source."""
+
+MODELS_DATA_SOURCE = "cleanroomsml_collaboration_trained_models"
+"""Terraform type of the list data source."""
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One configurable argument: name, kind, and whether Terraform requires it.
+
+    Kinds: ``string``, ``number``, ``list`` (of strings) and ``block`` (a single nested block).
+
+    ``computed`` marks optional arguments the plugin fills in when unset (version_identifier).
+    ``children`` are the arguments of a nested block.
+    """
+
+    name: str
+    kind: ArgKind
+    description: str
+    required: bool = False
+    computed: bool = False
+    children: tuple[Argument, ...] = ()
+
+
+PROVIDER_ARGUMENTS: tuple[Argument, ...] = (
+    Argument("region", "string",
+             "AWS region. Default: `AWS_REGION`/`AWS_DEFAULT_REGION` or the profile."),
+    Argument("profile", "string",
+             "Named profile of the shared AWS config files. Default: `AWS_PROFILE`."),
+    Argument("endpoint", "string",
+             "Clean Rooms ML endpoint URL. Default: `AWS_ENDPOINT_URL_CLEANROOMSML`, "
+             "`AWS_ENDPOINT_URL`, the profile's `endpoint_url`, AWS when a region is configured, "
+             "else the local endpoint `http://127.0.0.1:8790`."),
+    Argument("shared_config_files", "list",
+             "Shared AWS config file (one path). Default: `AWS_CONFIG_FILE`."),
+    Argument("shared_credentials_files", "list",
+             "Shared AWS credentials file (one path). Default: `AWS_SHARED_CREDENTIALS_FILE`."),
+    Argument("max_attempts", "number", "Total tries per request, retries included (default 3)."),
+    Argument("retry_mode", "string",
+             "botocore retry mode: `standard` (default), `adaptive` or `legacy`."),
+    Argument(
+        "assume_role", "block",
+        "Assume an IAM role (STS AssumeRole) on top of the base credentials.",
+        children=(
+            Argument("role_arn", "string", "ARN of the IAM role to assume.", required=True),
+            Argument("session_name", "string", "Session name (default: generated)."),
+            Argument("external_id", "string", "External ID the role's trust policy requires."),
+        ),
+    ),
+)
+"""Provider configuration arguments (``alias`` is a meta-argument, handled separately)."""
+
+MODEL_ARGUMENTS: tuple[Argument, ...] = (
+    Argument("trained_model_arn", "string", record.BY_NAME["trained_model_arn"].description,
+             required=True),
+    Argument("collaboration_identifier", "string",
+             record.BY_NAME["collaboration_identifier"].description, required=True),
+    Argument("version_identifier", "string",
+             "The version to read; when unset, the latest version, and this attribute then "
+             "holds the version that was resolved (null on the older API).", computed=True),
+    Argument("allowed_statuses", "list",
+             "Fail the read unless the model's status is one of these (e.g. `[\"ACTIVE\"]`); "
+             "unset: no gate."),
+)
+"""Arguments of ``cleanroomsml_collaboration_trained_model``."""
+
+MODELS_ARGUMENTS: tuple[Argument, ...] = (
+    Argument("collaboration_identifier", "string",
+             "The collaboration whose trained models to list.", required=True),
+    Argument("statuses", "list",
+             "Keep only models with one of these statuses (e.g. `[\"ACTIVE\"]`)."),
+    Argument("name_regex", "string",
+             "Keep only models whose name matches this regular expression."),
+)
+"""Arguments of ``cleanroomsml_collaboration_trained_models``."""
+
+TRAINED_MODELS_ATTRIBUTE = "trained_models"
+"""The computed list attribute of the list data source (elements: the summary table)."""
