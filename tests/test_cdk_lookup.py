@@ -183,3 +183,20 @@ def test_missing_node_is_a_clear_error_not_a_traceback(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                           text=True, timeout=60)
     assert "NodeJsMissingError" in done.stderr and "FileNotFoundError" not in done.stderr
+
+
+def test_synth_mode_reaches_clean_rooms_ml_with_the_provider_configuration(
+        cdk, emulator, tmp_path):
+    from cdktf import TerraformStack, Testing
+
+    cdk_stack = TerraformStack(Testing.app(), "provider-settings")
+    provider = cdk.CleanroomsmlProvider(
+        cdk_stack, "p", endpoint=emulator.url, max_attempts=2,
+        assume_role={"role_arn": "arn:aws:iam::111122223333:role/ml", "session_name": "s"})
+    model = lookup(cdk, cdk_stack, resolve="synth", provider=provider,
+                   lock_path=tmp_path / "cleanroomsml.lock.json")
+    settings = model._client_settings()
+    assert settings.endpoint_url == emulator.url and settings.max_attempts == 2
+    assert settings.assume_role is not None
+    assert settings.assume_role.role_arn == "arn:aws:iam::111122223333:role/ml"
+    assert model.instance_type == "ml.m5.2xlarge"  # resolved through that endpoint

@@ -10,7 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from cleanroomsml_tf import record
-from cleanroomsml_tf.client import DEFAULT_LOCAL_ENDPOINT, ClientSettings, connect
+from cleanroomsml_tf.client import (
+    DEFAULT_LOCAL_ENDPOINT,
+    AssumeRole,
+    ClientSettings,
+    connect,
+    settings_from_provider_config,
+)
 from cleanroomsml_tf.errors import (
     AccessDeniedError,
     ConfigurationError,
@@ -210,6 +216,19 @@ def test_configured_region_targets_aws(monkeypatch):
 def test_bad_settings_name_the_setting(settings, field):
     with pytest.raises(ConfigurationError, match=field):
         connect(settings)
+
+
+def test_provider_configuration_maps_onto_settings():
+    unknown = object()
+    config = {"region": "eu-west-1", "endpoint": unknown, "max_attempts": 4.0,
+              "shared_config_files": ["~/c", unknown],
+              "assume_role": {"role_arn": "arn:aws:iam::1:role/r", "external_id": None}}
+    settings = settings_from_provider_config(config, unknown=unknown)
+    assert settings == ClientSettings(
+        region="eu-west-1", max_attempts=4, shared_config_files=("~/c",),
+        assume_role=AssumeRole("arn:aws:iam::1:role/r"))
+    with pytest.raises(ConfigurationError, match="max_attempts 2.5"):
+        settings_from_provider_config({"max_attempts": 2.5})
 
 
 def test_status_gate():

@@ -25,6 +25,7 @@ import os
 import threading
 import time
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +98,53 @@ class ClientSettings:
                     f"invalid {name} {list(files)!r}: botocore reads one file; give exactly one"
                 )
         return self
+
+
+def settings_from_provider_config(
+    config: Mapping[str, Any] | None, *, unknown: object = None
+) -> ClientSettings:
+    """The provider's configuration (``region``, ``endpoint``, ``assume_role {...}``..., as in
+    Terraform and the CDKTF binding) as :class:`ClientSettings`.
+
+    Unset arguments are ``None``; so are those equal to ``unknown`` (the Terraform plugin passes
+    its marker for values not known until apply: they fall back to the AWS defaults too).
+    """
+
+    def known(value: Any) -> Any:
+        return None if value is unknown else value
+
+    config = config or {}
+    role = known(config.get("assume_role"))
+    assume_role = None
+    if role and known(role.get("role_arn")):
+        assume_role = AssumeRole(
+            role_arn=role["role_arn"],
+            session_name=known(role.get("session_name")),
+            external_id=known(role.get("external_id")),
+        )
+
+    def strings(name: str) -> tuple[str, ...] | None:
+        value = known(config.get(name))
+        if value is None:
+            return None
+        return tuple(item for item in value if item is not None and item is not unknown)
+
+    max_attempts = known(config.get("max_attempts"))
+    if isinstance(max_attempts, float):
+        if not max_attempts.is_integer():  # Terraform numbers arrive as floats
+            raise ConfigurationError(
+                f"invalid max_attempts {max_attempts!r}: expected an integer >= 1")
+        max_attempts = int(max_attempts)
+    return ClientSettings(
+        region=known(config.get("region")),
+        profile=known(config.get("profile")),
+        endpoint_url=known(config.get("endpoint")),
+        shared_config_files=strings("shared_config_files"),
+        shared_credentials_files=strings("shared_credentials_files"),
+        max_attempts=max_attempts,
+        retry_mode=known(config.get("retry_mode")),
+        assume_role=assume_role,
+    )
 
 
 def is_loopback(url: str) -> bool:

@@ -29,7 +29,7 @@ from cleanroomsml_tf.cdk.compat import cdktf_module, constructs_module
 from cleanroomsml_tf.cdk.data_sources import DataCleanroomsmlCollaborationTrainedModel
 from cleanroomsml_tf.cdk.provider import CleanroomsmlProvider
 from cleanroomsml_tf.cdk.tokens import NumberToken, as_string
-from cleanroomsml_tf.client import ClientSettings
+from cleanroomsml_tf.client import ClientSettings, settings_from_provider_config
 from cleanroomsml_tf.errors import CleanroomsmlTfError, ModelContext
 from cleanroomsml_tf.identifiers import ModelRef
 
@@ -236,14 +236,7 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
             return self._settings
         if self._provider is None:
             return None
-        config = self._provider.config
-        return ClientSettings(
-            region=config["region"], profile=config["profile"],
-            endpoint_url=config["endpoint"], retry_mode=config["retry_mode"],
-            max_attempts=config["max_attempts"],
-            shared_config_files=_tuple(config["shared_config_files"]),
-            shared_credentials_files=_tuple(config["shared_credentials_files"]),
-        )
+        return settings_from_provider_config(self._provider.config)
 
     def _add_outputs(self, id: str) -> dict[str, Any]:  # noqa: A002
         outputs = {}
@@ -322,10 +315,6 @@ def _attribute(parts: list[str]) -> table.Attribute:
         attributes = found.children
     assert found is not None
     return found
-
-
-def _tuple(value: Sequence[str] | None) -> tuple[str, ...] | None:
-    return None if value is None else tuple(value)
 
 
 def _property(name: str, path: str) -> property:

@@ -18,7 +18,7 @@ from tf.utils import Diagnostics
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
 from cleanroomsml_tf.arguments import PROVIDER_ARGUMENTS
-from cleanroomsml_tf.client import AssumeRole, ClientSettings
+from cleanroomsml_tf.client import ClientSettings, settings_from_provider_config
 from cleanroomsml_tf.errors import ConfigurationError
 from cleanroomsml_tf.lookup import Resolver
 from cleanroomsml_tf.plugin.diagnostics import add_error, add_exception
@@ -34,48 +34,10 @@ def provider_schema() -> Schema:
     )
 
 
-def _known(value: Any) -> Any:
-    """``None`` for unknown values: they fall back to the AWS defaults, like unset ones."""
-    return None if value is Unknown else value
-
-
-def _string_list(value: Any) -> tuple[str, ...] | None:
-    value = _known(value)
-    if value is None:
-        return None
-    return tuple(item for item in value if item is not None and item is not Unknown)
-
-
-def _whole_number(name: str, value: Any) -> int | None:
-    value = _known(value)
-    if value is None:
-        return None
-    if isinstance(value, float) and not value.is_integer():
-        raise ConfigurationError(f"invalid {name} {value!r}: expected an integer >= 1")
-    return int(value)
-
-
 def settings_from_config(config: Mapping[str, Any] | None) -> ClientSettings:
-    """Map the provider configuration onto :class:`ClientSettings` (unset/unknown -> ``None``)."""
-    config = config or {}
-    role = _known(config.get("assume_role"))
-    assume_role = None
-    if role and _known(role.get("role_arn")):
-        assume_role = AssumeRole(
-            role_arn=role["role_arn"],
-            session_name=_known(role.get("session_name")),
-            external_id=_known(role.get("external_id")),
-        )
-    return ClientSettings(
-        region=_known(config.get("region")),
-        profile=_known(config.get("profile")),
-        endpoint_url=_known(config.get("endpoint")),
-        shared_config_files=_string_list(config.get("shared_config_files")),
-        shared_credentials_files=_string_list(config.get("shared_credentials_files")),
-        max_attempts=_whole_number("max_attempts", config.get("max_attempts")),
-        retry_mode=_known(config.get("retry_mode")),
-        assume_role=assume_role,
-    )
+    """The provider configuration as :class:`ClientSettings`; values still unknown at plan
+    time fall back to the AWS defaults, like unset ones."""
+    return settings_from_provider_config(config, unknown=Unknown)
 
 
 class CleanroomsmlProvider:
