@@ -46,3 +46,13 @@ def test_cli_prints_what_and_where(tmp_path: Path) -> None:
     assert f"installed registry.terraform.io/cleanroomsml-tf/cleanroomsml {__version__}" in (
         result.stdout)
     assert str(tmp_path / "m" / "registry.terraform.io") in result.stdout
+
+
+def test_tls_identity_cache_is_private_and_reused(tmp_path: Path) -> None:
+    from cleanroomsml_tf.plugin import tls
+
+    path = tmp_path / "cache" / "tls.json"
+    first = tls.load_or_create(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # it holds the private key
+    assert tls.load_or_create(path) == first
+    assert not [p for p in path.parent.iterdir() if p != path]  # no temp file left behind

@@ -16,23 +16,29 @@ from pathlib import Path
 _DEFAULT_MODE = 0o644
 
 
-def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
+def atomic_write_text(
+    path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8", mode: int | None = None
+) -> None:
     """Replace ``path`` with ``text`` atomically.
 
-    The new file keeps the permission bits of the file it replaces (``0644`` for a new file),
-    because ``mkstemp`` creates ``0600`` files and a lock file or report must stay readable.
+    ``mode`` sets the permission bits; by default the new file keeps those of the file it
+    replaces (``0644`` for a new file), because ``mkstemp`` creates ``0600`` files and a lock
+    file or report must stay readable.
     """
-    atomic_write_bytes(path, text.encode(encoding))
+    atomic_write_bytes(path, text.encode(encoding), mode=mode)
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+def atomic_write_bytes(
+    path: str | os.PathLike[str], data: bytes, *, mode: int | None = None
+) -> None:
     """Replace ``path`` with ``data`` atomically (see :func:`atomic_write_text`)."""
     target = Path(path)
     directory = target.parent
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = _DEFAULT_MODE
+    if mode is None:
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = _DEFAULT_MODE
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -15,14 +15,13 @@ valid.
 
 from __future__ import annotations
 
-import os
 import platform
 import shlex
 import sys
-import tempfile
 from pathlib import Path
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE, __version__
+from cleanroomsml_tf.atomic import atomic_write_bytes
 
 EXECUTABLE_NAME = "terraform-provider-cleanroomsml"
 _ARCHES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
@@ -65,23 +64,11 @@ def launcher_script(python: str | None = None) -> str:
     )
 
 
-def _write_atomically(path: Path, content: bytes, mode: int = 0o755) -> None:
-    """Temp file in the same directory, then rename: Terraform never sees a half-written file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def install(plugin_dir: Path | None = None) -> Path:
     """Install the launcher into ``plugin_dir`` (default: the implied mirror); its path."""
     plugin_dir = Path(plugin_dir).expanduser() if plugin_dir else default_plugin_dir()
     target = executable_path(plugin_dir.absolute())
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(target, launcher_script().encode())
+    # Atomic: Terraform (or a parallel install) never sees a half-written launcher.
+    atomic_write_bytes(target, launcher_script().encode(), mode=0o755)
     return target

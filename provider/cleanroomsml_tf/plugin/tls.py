@@ -12,10 +12,11 @@ from __future__ import annotations
 import base64
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from cleanroomsml_tf.atomic import atomic_write_text
 
 _VALIDITY_SECONDS = 30 * 24 * 3600
 _RENEW_BEFORE_SECONDS = 24 * 3600  # never hand Terraform a certificate about to expire
@@ -69,7 +70,7 @@ def _load(path: Path) -> Identity | None:
 
 
 def _store(path: Path, identity: Identity) -> None:
-    """Write atomically (temp file + rename): parallel launches may race here."""
+    """Write atomically, owner-only (it holds the private key): parallel launches may race."""
     payload = json.dumps({
         "key_pem": identity.key_pem.decode(),
         "cert_pem": identity.cert_pem.decode(),
@@ -78,10 +79,7 @@ def _store(path: Path, identity: Identity) -> None:
     })
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tls-")
-        with os.fdopen(fd, "w") as handle:  # mkstemp creates it 0600: the key stays private
-            handle.write(payload)
-        os.replace(tmp, path)
+        atomic_write_text(path, payload, mode=0o600)
     except OSError:
         pass  # a read-only HOME only costs the next launch a new key
 
