@@ -10,23 +10,27 @@ import jsonschema
 import pytest
 
 from cleanroomsml_tf.emulator import Emulator, EmulatorDataError, example_models, load_data_file
-from cleanroomsml_tf.emulator.schema import (
-    data_json_schema,
-    render_schema,
-    schema_path,
-    shipped_schema,
-    shipped_schema_text,
-)
+from cleanroomsml_tf.emulator.schema import data_json_schema
 from cleanroomsml_tf.errors import CleanroomsmlTfError
 from cleanroomsml_tf.record import TRAINED_MODEL
+from cleanroomsml_tf.shipped_schemas import EMULATOR_DATA, render, source_path
+from cleanroomsml_tf.shipped_schemas import load as _load
+from cleanroomsml_tf.shipped_schemas import text as _text
+
+
+def shipped_schema_text() -> str:
+    return _text(EMULATOR_DATA)
+
+
+def shipped_schema() -> dict:
+    return _load(EMULATOR_DATA)
 
 
 def test_shipped_schema_is_the_generated_one() -> None:
-    assert shipped_schema_text() == render_schema(data_json_schema()), (
-        "regenerate: python -c 'from cleanroomsml_tf.emulator.schema import write_data_schema; "
-        "write_data_schema()'"
+    assert shipped_schema_text() == render(data_json_schema()), (
+        "regenerate: python -m cleanroomsml_tf.shipped_schemas"
     )
-    assert schema_path().read_text() == shipped_schema_text()
+    assert source_path(EMULATOR_DATA).read_text() == shipped_schema_text()
 
 
 def test_schema_follows_the_table_and_botocore_required_members() -> None:

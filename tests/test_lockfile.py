@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cleanroomsml_tf import lockfile, record
+from cleanroomsml_tf import lockfile, record, shipped_schemas
 from cleanroomsml_tf.atomic import atomic_write_text
 from cleanroomsml_tf.cli import main as cli_main
 from cleanroomsml_tf.client import ClientSettings
@@ -52,9 +52,9 @@ def _locked_example(emulator, lock_path: Path) -> str:
 
 
 def test_shipped_schema_is_the_generated_one():
-    shipped = lockfile.shipped_schema_path().read_text()
-    assert shipped == lockfile.schema_text(), (
-        "schemas/lockfile.schema.json is stale: run `python -m cleanroomsml_tf.lockfile`"
+    shipped = shipped_schemas.source_path(shipped_schemas.LOCK_FILE).read_text()
+    assert shipped == shipped_schemas.render(lockfile.lockfile_json_schema()), (
+        "schemas/lockfile.schema.json is stale: run `python -m cleanroomsml_tf.shipped_schemas`"
     )
 
 

@@ -3,23 +3,16 @@
 The shipped file (``cleanroomsml_tf/schemas/emulator-data.schema.json``) is the output of
 :func:`data_json_schema`; ``tests/test_emulator_data.py`` asserts they are equal, so the schema
 cannot drift from :data:`cleanroomsml_tf.record.TRAINED_MODEL` or from botocore's required
-members. Regenerate it with::
-
-    python -c "from cleanroomsml_tf.emulator.schema import write_data_schema; write_data_schema()"
+members. Regenerate it with ``python -m cleanroomsml_tf.shipped_schemas``.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Iterable
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from cleanroomsml_tf.record import TRAINED_MODEL, Attribute
 
-SCHEMA_FILE = "emulator-data.schema.json"
 SCHEMA_ID = "https://cleanroomsml-tf.invalid/schemas/emulator-data.schema.json"
 
 # ISO-8601 with a time zone, as the service sends it (botocore's timestampFormat is iso8601).
@@ -132,32 +125,3 @@ def data_json_schema() -> dict[str, Any]:
             "trainedModel": {"type": "object", **_members_schema(TRAINED_MODEL, _output_shape())},
         },
     }
-
-
-def render_schema(schema: dict[str, Any]) -> str:
-    """The canonical text of a schema file (stable key order, trailing newline)."""
-    return json.dumps(schema, indent=2) + "\n"
-
-
-def schema_path() -> Path:
-    """Where the shipped schema lives in the source tree (for regeneration)."""
-    return Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE
-
-
-def write_data_schema(path: Path | None = None) -> Path:
-    """Regenerate the shipped schema file; returns its path."""
-    target = path or schema_path()
-    target.write_text(render_schema(data_json_schema()), encoding="utf-8")
-    return target
-
-
-@functools.cache
-def shipped_schema_text() -> str:
-    """The schema file shipped in the package, read via importlib.resources."""
-    return resources.files("cleanroomsml_tf").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
-
-
-@functools.cache
-def shipped_schema() -> dict[str, Any]:
-    """The shipped schema, parsed (what data files are validated against)."""
-    return json.loads(shipped_schema_text())

@@ -7,25 +7,16 @@ jsonschema's own messages name neither the item nor the field in a way a person 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any
 
 from cleanroomsml_tf.record import TRAINED_MODEL, Attribute
-
-
-@functools.cache
-def _validator() -> Any:
-    import jsonschema
-
-    from cleanroomsml_tf.emulator.schema import shipped_schema
-
-    return jsonschema.Draft202012Validator(shipped_schema())
+from cleanroomsml_tf.shipped_schemas import EMULATOR_DATA, validator
 
 
 def first_problem(document: Any) -> str | None:
     """A one-line description of the first problem in ``document``; ``None`` when valid."""
-    errors = sorted(_validator().iter_errors(document), key=_order)
+    errors = sorted(validator(EMULATOR_DATA).iter_errors(document), key=_order)
     if errors:
         return _describe(document, errors[0])
     return _timestamp_problem(document)
