@@ -8,23 +8,20 @@ Every attribute of ``record.TRAINED_MODEL`` is exported with its type, plus ``id
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tf.iface import ReadDataContext
 from tf.schema import Attribute, Schema
 from tf.types import String, Unknown
 from tf.utils import Diagnostics
 
 from cleanroomsml_tf.arguments import MODEL_ARGUMENTS
-from cleanroomsml_tf.errors import InvalidInputError, ModelContext
-from cleanroomsml_tf.identifiers import ModelRef, validate_field
+from cleanroomsml_tf.errors import ModelContext
+from cleanroomsml_tf.identifiers import ModelRef
 from cleanroomsml_tf.lookup import check_status
-from cleanroomsml_tf.plugin.diagnostics import add_exception, add_invalid_input
+from cleanroomsml_tf.plugin.data_source import ProviderDataSource, validate_known_identifiers
+from cleanroomsml_tf.plugin.diagnostics import add_invalid_input
 from cleanroomsml_tf.plugin.schema import data_source_attributes, encode_record
 from cleanroomsml_tf.record import TRAINED_MODEL
-
-if TYPE_CHECKING:
-    from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
 
 IDENTIFIERS = ("trained_model_arn", "collaboration_identifier", "version_identifier")
 
@@ -38,18 +35,6 @@ def _known_strings(values: Any) -> list[str] | None:
     if values is None or values is Unknown:
         return None
     return [v for v in values if isinstance(v, str)]
-
-
-def validate_identifiers(diags: Diagnostics, config: dict[str, Any]) -> None:
-    """Validate the identifiers that are known now, each diagnostic on its attribute."""
-    for field in IDENTIFIERS:
-        value = config.get(field)
-        if value is None or value is Unknown:
-            continue  # unset (version) or unknown until apply: checked at read time
-        try:
-            validate_field(field, value)
-        except InvalidInputError as error:
-            add_invalid_input(diags, error)
 
 
 def validate_allowed_statuses(diags: Diagnostics, config: dict[str, Any], name: str) -> None:
@@ -66,16 +51,10 @@ def validate_allowed_statuses(diags: Diagnostics, config: dict[str, Any], name: 
         )
 
 
-class TrainedModelDataSource:
+class TrainedModelDataSource(ProviderDataSource):
     """Reads one trained model (latest version unless ``version_identifier`` is set)."""
 
-    def __init__(self, provider: CleanroomsmlProvider) -> None:
-        self.provider = provider
-
-    @classmethod
-    def get_name(cls) -> str:
-        """Type name without the provider prefix."""
-        return "collaboration_trained_model"
+    NAME = "collaboration_trained_model"
 
     @classmethod
     @cache
@@ -92,23 +71,13 @@ class TrainedModelDataSource:
             description="Reads one AWS Clean Rooms ML collaboration trained model.",
         )
 
-    def validate(self, diags: Diagnostics, type_name: str, config: dict[str, Any]) -> None:
+    def check(self, diags: Diagnostics, config: dict[str, Any]) -> None:
         """``terraform validate``: the known identifiers and the status allow-list."""
-        try:
-            validate_identifiers(diags, config or {})
-            validate_allowed_statuses(diags, config or {}, "allowed_statuses")
-        except Exception as error:  # noqa: BLE001 - diagnostics, never a gRPC exception
-            add_exception(diags, error, f"validating {type_name}")
+        validate_known_identifiers(diags, config, IDENTIFIERS)
+        validate_allowed_statuses(diags, config, "allowed_statuses")
 
-    def read(self, ctx: ReadDataContext, config: dict[str, Any]) -> dict[str, Any] | None:
+    def fetch(self, diags: Diagnostics, config: dict[str, Any]) -> dict[str, Any] | None:
         """Resolve the model, apply the status gate, return the full state."""
-        try:
-            return self._read(ctx.diagnostics, config)
-        except Exception as error:  # noqa: BLE001
-            add_exception(ctx.diagnostics, error, f"reading {ctx.type_name}")
-            return None
-
-    def _read(self, diags: Diagnostics, config: dict[str, Any]) -> dict[str, Any] | None:
         ref = ModelRef(
             trained_model_arn=config.get("trained_model_arn"),  # type: ignore[arg-type]
             collaboration_identifier=config.get("collaboration_identifier"),  # type: ignore[arg-type]

@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from tf.iface import ReadDataContext
 from tf.schema import Attribute, Schema
 from tf.types import List, String, Unknown
 from tf.utils import Diagnostics
 
 from cleanroomsml_tf.arguments import MODELS_ARGUMENTS, TRAINED_MODELS_ATTRIBUTE
-from cleanroomsml_tf.errors import InvalidInputError
-from cleanroomsml_tf.identifiers import validate_field
-from cleanroomsml_tf.plugin.diagnostics import add_exception, add_invalid_input
+from cleanroomsml_tf.plugin.data_source import ProviderDataSource, validate_known_identifiers
 from cleanroomsml_tf.plugin.schema import argument_attribute, encode_record, object_type
 from cleanroomsml_tf.record import TRAINED_MODEL_SUMMARY
-
-if TYPE_CHECKING:
-    from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
 
 
 def compile_name_regex(diags: Diagnostics, value: Any) -> re.Pattern[str] | None:
@@ -53,16 +47,10 @@ def select(
     ]
 
 
-class TrainedModelsDataSource:
+class TrainedModelsDataSource(ProviderDataSource):
     """Lists a collaboration's trained models, optionally filtered."""
 
-    def __init__(self, provider: CleanroomsmlProvider) -> None:
-        self.provider = provider
-
-    @classmethod
-    def get_name(cls) -> str:
-        """Type name without the provider prefix."""
-        return "collaboration_trained_models"
+    NAME = "collaboration_trained_models"
 
     @classmethod
     @cache
@@ -80,29 +68,13 @@ class TrainedModelsDataSource:
             description="Lists the trained models of an AWS Clean Rooms ML collaboration.",
         )
 
-    def validate(self, diags: Diagnostics, type_name: str, config: dict[str, Any]) -> None:
+    def check(self, diags: Diagnostics, config: dict[str, Any]) -> None:
         """``terraform validate``: the collaboration identifier and the regex, when known."""
-        try:
-            config = config or {}
-            value = config.get("collaboration_identifier")
-            if value is not None and value is not Unknown:
-                try:
-                    validate_field("collaboration_identifier", value)
-                except InvalidInputError as error:
-                    add_invalid_input(diags, error)
-            compile_name_regex(diags, config.get("name_regex"))
-        except Exception as error:  # noqa: BLE001
-            add_exception(diags, error, f"validating {type_name}")
+        validate_known_identifiers(diags, config, ("collaboration_identifier",))
+        compile_name_regex(diags, config.get("name_regex"))
 
-    def read(self, ctx: ReadDataContext, config: dict[str, Any]) -> dict[str, Any] | None:
+    def fetch(self, diags: Diagnostics, config: dict[str, Any]) -> dict[str, Any] | None:
         """List every page, filter, return the state."""
-        try:
-            return self._read(ctx.diagnostics, config)
-        except Exception as error:  # noqa: BLE001
-            add_exception(ctx.diagnostics, error, f"reading {ctx.type_name}")
-            return None
-
-    def _read(self, diags: Diagnostics, config: dict[str, Any]) -> dict[str, Any] | None:
         collaboration = config.get("collaboration_identifier")
         pattern = compile_name_regex(diags, config.get("name_regex"))
         if diags.has_errors():
