@@ -19,9 +19,8 @@ from tf.utils import Diagnostics
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
 from cleanroomsml_tf.arguments import PROVIDER_ARGUMENTS
 from cleanroomsml_tf.client import ClientSettings, settings_from_provider_config
-from cleanroomsml_tf.errors import ConfigurationError
 from cleanroomsml_tf.lookup import Resolver
-from cleanroomsml_tf.plugin.diagnostics import add_error, add_exception
+from cleanroomsml_tf.plugin.diagnostics import add_exception
 from cleanroomsml_tf.plugin.schema import argument_attribute, argument_block
 
 TYPE_PREFIX = "cleanroomsml_"
@@ -91,10 +90,7 @@ class CleanroomsmlProvider:
         """Build the one resolver every data source read of this process shares."""
         try:
             settings = settings_from_config(config).check()
-        except ConfigurationError as error:
-            add_error(diags, error)
-            return
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - ours keep their summary; others, internal
             add_exception(diags, error, "configuring the provider")
             return
         with self._lock:
