@@ -137,6 +137,13 @@ def test_record_schema_rejects_a_missing_attribute():
         jsonschema.validate(got, record.record_json_schema())
 
 
+def test_attribute_at_walks_dotted_paths():
+    assert record.attribute_at("resource_config.volume_size_in_gb").api_name == "volumeSizeInGB"
+    assert record.attribute_at("status").kind == "string"
+    with pytest.raises(KeyError, match="resource_config.nope"):
+        record.attribute_at("resource_config.nope")
+
+
 def test_get_path():
     got = record.normalize(_example("fraud-scorer"))
     assert record.get_path(got, "resource_config.instance_type") == "ml.c5.2xlarge"

@@ -151,13 +151,19 @@ TRAINED_MODEL_SUMMARY: tuple[Attribute, ...] = tuple(
 BY_NAME: dict[str, Attribute] = {a.name: a for a in TRAINED_MODEL}
 
 
+def parse_timestamp(value: str) -> _dt.datetime:
+    """An ISO-8601 timestamp (``Z`` or an offset) as an aware datetime; naive ones are UTC."""
+    parsed = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.UTC)
+
+
 def format_timestamp(value: Any) -> str:
     """RFC 3339 in UTC with a ``Z`` suffix; fractional seconds only when there are some.
 
     Accepts a ``datetime`` (naive ones are taken as UTC) or an ISO-8601 string.
     """
     if isinstance(value, str):
-        value = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        value = parse_timestamp(value)
     if not isinstance(value, _dt.datetime):
         raise TypeError(f"expected a datetime or ISO-8601 string, got {value!r}")
     if value.tzinfo is None:
@@ -223,6 +229,19 @@ def iter_leaf_paths(
             yield from iter_leaf_paths(attribute.children, prefix=f"{path}.")
         else:
             yield path, attribute
+
+
+def attribute_at(path: str, attributes: tuple[Attribute, ...] = TRAINED_MODEL) -> Attribute:
+    """The attribute at a dotted path (``resource_config.instance_type``); KeyError if none."""
+    found: Attribute | None = None
+    for part in path.split("."):
+        found = next((a for a in attributes if a.name == part), None)
+        if found is None:
+            raise KeyError(path)
+        attributes = found.children
+    if found is None:
+        raise KeyError(path)
+    return found
 
 
 def get_path(record: Mapping[str, Any], path: str) -> Any:

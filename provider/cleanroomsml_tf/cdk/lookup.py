@@ -245,7 +245,7 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
             output = _cdktf.TerraformOutput(
                 self, name,
                 value=_cdktf.Token.null_value() if value is None else value,
-                description=_attribute(FLAT_NAMES[name].split(".")).description,
+                description=table.attribute_at(FLAT_NAMES[name]).description,
             )
             # Stable, readable names: <id>_<attribute>, not cdktf's hashed logical ids.
             output.override_logical_id(f"{id}_{name}")
@@ -296,7 +296,7 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
 
     def _lookup(self, path: str) -> Any:
         parts = path.split(".")
-        attribute = _attribute(parts)
+        attribute = table.attribute_at(path)
         if self._record is not None:
             return _plain(attribute, table.get_path(self._record, path))
         value: Any = self._data_source
@@ -305,20 +305,8 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
         return value
 
 
-def _attribute(parts: list[str]) -> table.Attribute:
-    attributes: tuple[table.Attribute, ...] = table.TRAINED_MODEL
-    found: table.Attribute | None = None
-    for part in parts:
-        found = next((a for a in attributes if a.name == part), None)
-        if found is None:
-            raise KeyError(".".join(parts))
-        attributes = found.children
-    assert found is not None
-    return found
-
-
 def _property(name: str, path: str) -> property:
-    attribute = _attribute(path.split("."))
+    attribute = table.attribute_at(path)
     kind = {"number": "number token in plan mode", "object": "nested object",
             "list": "list of objects"}.get(attribute.kind, "string token in plan mode")
     doc = f"{attribute.description} (``{path}``; {kind})"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanroomsml_tf.errors import CleanroomsmlTfError
-from cleanroomsml_tf.record import TRAINED_MODEL_SUMMARY
+from cleanroomsml_tf.record import TRAINED_MODEL_SUMMARY, parse_timestamp
 
 
 class EmulatorError(CleanroomsmlTfError):
@@ -97,12 +97,6 @@ def as_document(
     return document
 
 
-def parse_time(value: str) -> _dt.datetime:
-    """An ISO-8601 timestamp as an aware datetime (naive ones taken as UTC)."""
-    parsed = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.UTC)
-
-
 def _encode(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode("utf-8")
 
@@ -155,7 +149,7 @@ class DataSet:
                     f"appears twice for this model in collaboration {key[0]}"
                 )
             model.bodies[version] = _encode(item)
-        model.versions.append((parse_time(item["createTime"]), index, dict(item)))
+        model.versions.append((parse_timestamp(item["createTime"]), index, dict(item)))
 
     def knows_collaboration(self, collaboration: str) -> bool:
         """True when at least one model belongs to the collaboration."""

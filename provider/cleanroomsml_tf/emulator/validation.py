@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cleanroomsml_tf.record import TRAINED_MODEL, Attribute
+from cleanroomsml_tf.record import TRAINED_MODEL, Attribute, parse_timestamp
 from cleanroomsml_tf.shipped_schemas import EMULATOR_DATA, validator
 
 
@@ -82,15 +82,13 @@ def _join(where: str, parts: list[str], problem: str, missing_field: str | None 
 
 def _timestamp_problem(document: Any) -> str | None:
     """Calendar validity of timestamps (the schema's pattern lets 2026-13-45 through)."""
-    from cleanroomsml_tf.emulator.data import parse_time
-
     for index, item in enumerate(document["trainedModels"]):
         for attribute in _timestamps(TRAINED_MODEL):
             value = item.get(attribute.api_name)
             if value is None:
                 continue
             try:
-                parse_time(value)
+                parse_timestamp(value)
             except ValueError as error:
                 where, _ = _where(document, ["trainedModels", index])
                 return f"{where}: field '{attribute.api_name}': {value!r}: {error}"
