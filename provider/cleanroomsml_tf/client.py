@@ -36,6 +36,10 @@ DEFAULT_LOCAL_PORT = 8790
 DEFAULT_LOCAL_ENDPOINT = f"http://127.0.0.1:{DEFAULT_LOCAL_PORT}"
 DEFAULT_REGION_LOCAL = "us-east-1"
 RETRY_MODES = ("standard", "adaptive", "legacy")
+DEFAULT_POOL_CONNECTIONS = 32
+DEFAULT_CONCURRENCY = 16
+"""Lookups in flight at once through one shared client (drift, lock add/refresh): fits the
+connection pool (:data:`DEFAULT_POOL_CONNECTIONS`), so workers never queue for a socket."""
 _ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_CLEANROOMSML", "AWS_ENDPOINT_URL")
 
 
@@ -68,7 +72,7 @@ class ClientSettings:
     read_timeout: float | None = None
     deadline: float | None = None
     assume_role: AssumeRole | None = None
-    max_pool_connections: int = field(default=32)
+    max_pool_connections: int = field(default=DEFAULT_POOL_CONNECTIONS)
 
     def check(self) -> ClientSettings:
         """Raise :class:`ConfigurationError` for settings that cannot work; return self."""

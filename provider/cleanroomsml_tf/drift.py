@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from cleanroomsml_tf import record as record_table
-from cleanroomsml_tf.client import ClientSettings
+from cleanroomsml_tf.client import DEFAULT_CONCURRENCY, ClientSettings
 from cleanroomsml_tf.errors import CleanroomsmlTfError, ModelNotFoundError
 from cleanroomsml_tf.lockfile import LockEntry, LockFile
 
-DEFAULT_CONCURRENCY = 16
 EXIT_CLEAN = 0
 EXIT_FAILED = 1
 EXIT_DRIFT = 2

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cleanroomsml_tf.drift import DriftReport, EntryResult
+if TYPE_CHECKING:  # types only: the CLI's parser imports FORMATS, and must stay light
+    from cleanroomsml_tf.drift import DriftReport, EntryResult
 
 FORMATS = ("text", "json", "junit", "github", "markdown")
 

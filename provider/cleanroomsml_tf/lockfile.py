@@ -46,9 +46,10 @@ from typing import Any
 
 from cleanroomsml_tf import record as record_table
 from cleanroomsml_tf.atomic import atomic_write_text
-from cleanroomsml_tf.client import ClientSettings
+from cleanroomsml_tf.client import DEFAULT_CONCURRENCY, ClientSettings
 from cleanroomsml_tf.errors import CleanroomsmlTfError
 from cleanroomsml_tf.identifiers import ModelRef
+from cleanroomsml_tf.lookup import Resolver
 from cleanroomsml_tf.shipped_schemas import LOCK_FILE as LOCK_FILE_SCHEMA
 from cleanroomsml_tf.shipped_schemas import validator
 
@@ -477,16 +478,15 @@ def resolve_for_synth(
 
 def add(ref: ModelRef, path: Path, *, settings: ClientSettings | None = None) -> LockEntry:
     """Resolve ``ref`` live and lock it (replacing an existing entry). Returns the entry."""
-    from cleanroomsml_tf.lookup import Resolver
-
-    record = Resolver(settings).get_trained_model(ref.validate())
+    record = Resolver(settings).get_trained_model(ref)  # validates the ref first
     entry = new_entry(ref, record)
     result = update(path, lambda lock: lock.put(entry))
     return result.entries[ref.key]
 
 
 def resolve_many(
-    refs: Sequence[ModelRef], resolver: Any, path: Path | str, *, concurrency: int = 16
+    refs: Sequence[ModelRef], resolver: Any, path: Path | str, *,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> dict[str, dict[str, Any]]:
     """Resolve ``refs`` concurrently through one resolver: ``{ref.key: record}``.
 

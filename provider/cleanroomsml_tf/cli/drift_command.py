@@ -15,10 +15,9 @@ from typing import Any
 
 from cleanroomsml_tf.cli.common import add_connection_options, positive_int, settings_from_args
 from cleanroomsml_tf.cli.lock_command import add_lock_file_option, lock_path_from_args
+from cleanroomsml_tf.client import DEFAULT_CONCURRENCY
+from cleanroomsml_tf.drift_reports import FORMATS
 from cleanroomsml_tf.errors import CleanroomsmlTfError
-
-FORMATS = ("text", "json", "junit", "github", "markdown")
-DEFAULT_CONCURRENCY = 16
 
 
 class ReportWriteError(CleanroomsmlTfError):

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanroomsml_tf.cli.common import add_connection_options, positive_int, settings_from_args
-
-DEFAULT_CONCURRENCY = 16
+from cleanroomsml_tf.client import DEFAULT_CONCURRENCY
 
 
 def add_lock_file_option(parser: argparse.ArgumentParser) -> None:
