@@ -151,3 +151,11 @@ def test_load_data_file_result_feeds_the_emulator(tmp_path: Path) -> None:
 def test_fixture_example_data_is_a_copy(example_data: list, emulator: Emulator) -> None:
     example_data[0]["name"] = "changed"
     assert example_models()[0]["name"] != "changed"
+
+
+def test_example_identities_name_the_example_data() -> None:
+    from cleanroomsml_tf.emulator import EXAMPLE_COLLABORATION, EXAMPLE_MODEL_ARN
+
+    churn = [m for m in example_models() if m["trainedModelArn"] == EXAMPLE_MODEL_ARN]
+    assert {m["name"] for m in churn} == {"churn-predictor"} and len(churn) == 2
+    assert {m["collaborationIdentifier"] for m in churn} == {EXAMPLE_COLLABORATION}

@@ -30,11 +30,6 @@ from typing import Any
 from cleanroomsml_tf.errors import CleanroomsmlTfError
 
 STACK_NAME = "churn-model"
-COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
-CHURN_ARN = (
-    "arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/"
-    "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/trained-model/c0ffee00-1111-4a2b-9c3d-000000000001"
-)
 _STARTED = time.monotonic()
 
 
@@ -170,8 +165,11 @@ def terraform_outputs(stack_dir: Path, env: Mapping[str, str]) -> dict[str, Any]
 
 def describe(endpoint_url: str) -> dict[str, Any]:
     """The example model's record, as ``cleanroomsml-tf describe`` prints it."""
+    from cleanroomsml_tf.emulator import EXAMPLE_COLLABORATION, EXAMPLE_MODEL_ARN
+
     out = run([sys.executable, "-m", "cleanroomsml_tf", "describe", "--trained-model-arn",
-               CHURN_ARN, "--collaboration-identifier", COLLABORATION, "--endpoint-url",
+               EXAMPLE_MODEL_ARN, "--collaboration-identifier", EXAMPLE_COLLABORATION,
+               "--endpoint-url",
                endpoint_url, "--timeout", "10"], step="cleanroomsml-tf describe")
     return json.loads(out)
 

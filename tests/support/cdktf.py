@@ -23,13 +23,12 @@ from typing import Any
 
 import pytest
 
+from tests.support.example_ids import CHURN as CHURN_ARN  # noqa: F401 - re-exported to tests
+from tests.support.example_ids import COLLABORATION  # noqa: F401
+from tests.support.example_ids import FRAUD as FRAUD_ARN  # noqa: F401
+from tests.support.example_ids import LTV as LTV_ARN  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[2]
-COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
-_ARN = ("arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/"
-        "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/trained-model/c0ffee00-{}-4a2b-9c3d-00000000000{}")
-CHURN_ARN = _ARN.format("1111", 1)
-FRAUD_ARN = _ARN.format("2222", 2)
-LTV_ARN = _ARN.format("3333", 3)
 
 
 @pytest.fixture(scope="session")

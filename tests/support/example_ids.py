@@ -3,11 +3,13 @@
 One place for the tests' constants, so a change to the example data is one change here.
 """
 
-COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
+from cleanroomsml_tf.emulator import EXAMPLE_COLLABORATION, EXAMPLE_MODEL_ARN
+
+COLLABORATION = EXAMPLE_COLLABORATION
 MEMBERSHIP = "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f"
 ACCOUNT = "111122223333"
 ARN_PREFIX = f"arn:aws:cleanrooms-ml:us-east-1:{ACCOUNT}:membership/{MEMBERSHIP}/trained-model/"
-CHURN = ARN_PREFIX + "c0ffee00-1111-4a2b-9c3d-000000000001"
+CHURN = EXAMPLE_MODEL_ARN
 """churn-predictor: ACTIVE, two versions, newer API shape."""
 FRAUD = ARN_PREFIX + "c0ffee00-2222-4a2b-9c3d-000000000002"
 """fraud-scorer: ACTIVE, older API shape (no version members)."""

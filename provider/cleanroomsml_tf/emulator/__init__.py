@@ -16,6 +16,8 @@ errors, latency) and ``server`` (HTTP server, :class:`Emulator`).
 from __future__ import annotations
 
 from cleanroomsml_tf.emulator.data import (
+    EXAMPLE_COLLABORATION,
+    EXAMPLE_MODEL_ARN,
     EmulatorDataError,
     EmulatorError,
     example_models,
@@ -23,4 +25,12 @@ from cleanroomsml_tf.emulator.data import (
 )
 from cleanroomsml_tf.emulator.server import Emulator
 
-__all__ = ["Emulator", "EmulatorDataError", "EmulatorError", "example_models", "load_data_file"]
+__all__ = [
+    "EXAMPLE_COLLABORATION",
+    "EXAMPLE_MODEL_ARN",
+    "Emulator",
+    "EmulatorDataError",
+    "EmulatorError",
+    "example_models",
+    "load_data_file",
+]

@@ -33,6 +33,13 @@ class EmulatorDataError(EmulatorError):
 
 
 EXAMPLE_DATA_FILE = "example_models.json"
+EXAMPLE_COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
+"""The collaboration of the built-in example data (the demo, the docs and the tests use it)."""
+EXAMPLE_MODEL_ARN = (
+    "arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/"
+    "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/trained-model/c0ffee00-1111-4a2b-9c3d-000000000001"
+)
+"""``churn-predictor`` in the example data: ACTIVE, two versions; the demo's model."""
 
 
 def example_document() -> dict[str, Any]:
