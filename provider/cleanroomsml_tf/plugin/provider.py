@@ -17,16 +17,19 @@ from tf.types import Unknown
 from tf.utils import Diagnostics
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
-from cleanroomsml_tf.arguments import PROVIDER_ARGUMENTS
 from cleanroomsml_tf.client import ClientSettings, settings_from_provider_config
 from cleanroomsml_tf.lookup import Resolver
 from cleanroomsml_tf.plugin.diagnostics import add_exception
-from cleanroomsml_tf.plugin.schema import argument_attribute, argument_block
 
 TYPE_PREFIX = "cleanroomsml_"
 
 def provider_schema() -> Schema:
     """The provider configuration schema (every argument optional), from the argument table."""
+    # Imported here, not at module level: Terraform asks for the schema after the handshake,
+    # and everything imported before it is start-up time (benchmarks/plugin_startup.py).
+    from cleanroomsml_tf.arguments import PROVIDER_ARGUMENTS
+    from cleanroomsml_tf.plugin.schema import argument_attribute, argument_block
+
     return Schema(
         attributes=[argument_attribute(a) for a in PROVIDER_ARGUMENTS if a.kind != "block"],
         block_types=[argument_block(a) for a in PROVIDER_ARGUMENTS if a.kind == "block"],
