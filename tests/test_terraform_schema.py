@@ -62,7 +62,8 @@ def test_providers_schema_lists_every_record_attribute(terraform_binary, make_te
     config = provider["provider"]["block"]
     assert set(config["attributes"]) == {
         "region", "profile", "endpoint", "shared_config_files", "shared_credentials_files",
-        "max_attempts", "retry_mode"}
+        "max_attempts", "retry_mode", "timeout", "insecure"}
+    assert config["attributes"]["insecure"]["type"] == "bool"
     assert all(a.get("optional") for a in config["attributes"].values())
     role = config["block_types"]["assume_role"]
     assert role["nesting_mode"] == "single"

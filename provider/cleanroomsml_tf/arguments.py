@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cleanroomsml_tf import record
+from cleanroomsml_tf.client import DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT
 
-ArgKind = Literal["string", "number", "list", "block"]
+ArgKind = Literal["string", "number", "bool", "list", "block"]
 
 PROVIDER_TYPE = "cleanroomsml"
 """The provider's local name (``terraform_resource_type`` of the provider)."""
@@ -29,7 +30,8 @@ MODELS_DATA_SOURCE = "cleanroomsml_collaboration_trained_models"
 class Argument:
     """One configurable argument: name, kind, and whether Terraform requires it.
 
-    Kinds: ``string``, ``number``, ``list`` (of strings) and ``block`` (a single nested block).
+    Kinds: ``string``, ``number``, ``bool``, ``list`` (of strings) and ``block`` (a single
+    nested block).
 
     ``computed`` marks optional arguments the plugin fills in when unset (version_identifier).
     ``children`` are the arguments of a nested block.
@@ -56,9 +58,17 @@ PROVIDER_ARGUMENTS: tuple[Argument, ...] = (
              "Shared AWS config file (one path). Default: `AWS_CONFIG_FILE`."),
     Argument("shared_credentials_files", "list",
              "Shared AWS credentials file (one path). Default: `AWS_SHARED_CREDENTIALS_FILE`."),
-    Argument("max_attempts", "number", "Total tries per request, retries included (default 3)."),
+    Argument("max_attempts", "number",
+             f"Total tries per request, retries included (default {DEFAULT_MAX_ATTEMPTS}). "
+             "A refused connection is not retried."),
     Argument("retry_mode", "string",
              "botocore retry mode: `standard` (default), `adaptive` or `legacy`."),
+    Argument("timeout", "number",
+             "Seconds one lookup may take, retries and back-off included "
+             f"(default {DEFAULT_TIMEOUT:g}); also bounds each connection attempt and read."),
+    Argument("insecure", "bool",
+             "Turn TLS certificate verification off (default `false`). Warned about at every "
+             "plan; prefer trusting a private CA with `AWS_CA_BUNDLE`."),
     Argument(
         "assume_role", "block",
         "Assume an IAM role (STS AssumeRole) on top of the base credentials.",

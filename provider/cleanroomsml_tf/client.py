@@ -37,6 +37,14 @@ DEFAULT_LOCAL_ENDPOINT = f"http://127.0.0.1:{DEFAULT_LOCAL_PORT}"
 DEFAULT_REGION_LOCAL = "us-east-1"
 RETRY_MODES = ("standard", "adaptive", "legacy")
 DEFAULT_POOL_CONNECTIONS = 32
+DEFAULT_MAX_ATTEMPTS = 10
+"""Tries per call when none is configured. Enough to ride out heavy throttling (30% throttled and
+5% failing requests lose nothing over 1,000 lookups), like Terraform's AWS provider (25 retries);
+:data:`DEFAULT_TIMEOUT` still bounds the whole call."""
+DEFAULT_TIMEOUT = 120.0
+"""Seconds one call may take, retries and back-off included, when no timeout is configured."""
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0
 DEFAULT_CONCURRENCY = 16
 """Lookups in flight at once through one shared client (drift, lock add/refresh): fits the
 connection pool (:data:`DEFAULT_POOL_CONNECTIONS`), so workers never queue for a socket."""
@@ -56,9 +64,11 @@ class AssumeRole:
 class ClientSettings:
     """Everything that decides how the client connects. Hashable: it keys the client cache.
 
-    ``None`` means "fall back to the standard AWS environment and config files".
-    ``max_attempts`` counts tries, not retries (1 = no retry). ``deadline`` bounds one whole
-    call, retries included, in seconds.
+    ``None`` means "fall back to the standard AWS environment and config files" (or the
+    ``DEFAULT_*`` values). ``max_attempts`` counts tries, not retries (1 = no retry).
+    ``deadline`` bounds one whole call, retries included, in seconds. ``verify_tls=False`` turns
+    TLS certificate verification off (a CA bundle is chosen with ``AWS_CA_BUNDLE`` instead);
+    front ends warn with :func:`insecure_warning` when it is off.
     """
 
     region: str | None = None
@@ -72,6 +82,7 @@ class ClientSettings:
     read_timeout: float | None = None
     deadline: float | None = None
     assume_role: AssumeRole | None = None
+    verify_tls: bool = True
     max_pool_connections: int = field(default=DEFAULT_POOL_CONNECTIONS)
 
     def check(self) -> ClientSettings:
@@ -139,6 +150,9 @@ def settings_from_provider_config(
             raise ConfigurationError(
                 f"invalid max_attempts {max_attempts!r}: expected an integer >= 1")
         max_attempts = int(max_attempts)
+    timeout = known(config.get("timeout"))
+    if timeout is not None:
+        timeout = float(timeout)
     return ClientSettings(
         region=known(config.get("region")),
         profile=known(config.get("profile")),
@@ -148,6 +162,20 @@ def settings_from_provider_config(
         max_attempts=max_attempts,
         retry_mode=known(config.get("retry_mode")),
         assume_role=assume_role,
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        deadline=timeout,
+        verify_tls=not known(config.get("insecure")),
+    )
+
+
+def insecure_warning(endpoint: str | None = None) -> str:
+    """The warning every front end shows when TLS certificate verification is off."""
+    where = f" for {endpoint}" if endpoint else ""
+    return (
+        f"TLS certificate verification is OFF{where} (insecure / --no-verify-ssl): anyone on "
+        "the network path can impersonate the endpoint and forge model records; trust a private "
+        "CA with AWS_CA_BUNDLE instead"
     )
 
 
@@ -256,18 +284,23 @@ def _build(settings: ClientSettings) -> Connection:
     region = session.region_name
     if endpoint is None and region is None:
         endpoint = DEFAULT_LOCAL_ENDPOINT
-    retries: dict[str, Any] = {"mode": settings.retry_mode or "standard"}
-    if settings.max_attempts is not None:
-        retries["total_max_attempts"] = settings.max_attempts
+    retries: dict[str, Any] = {
+        "mode": settings.retry_mode or "standard",
+        "total_max_attempts": settings.max_attempts or DEFAULT_MAX_ATTEMPTS,
+    }
+    deadline = settings.deadline or DEFAULT_TIMEOUT
     config = Config(
         region_name=region or DEFAULT_REGION_LOCAL,
         retries=retries,
-        connect_timeout=settings.connect_timeout or 10,
-        read_timeout=settings.read_timeout or 60,
+        # One attempt never outlives the whole call's deadline.
+        connect_timeout=settings.connect_timeout or min(DEFAULT_CONNECT_TIMEOUT, deadline),
+        read_timeout=settings.read_timeout or min(DEFAULT_READ_TIMEOUT, deadline),
         max_pool_connections=settings.max_pool_connections,
         user_agent_extra=f"cleanroomsml-tf/{__version__}",
     )
     kwargs: dict[str, Any] = {"config": config}
+    if not settings.verify_tls:
+        kwargs["verify"] = False
     if endpoint is not None:
         kwargs["endpoint_url"] = endpoint
     if endpoint is not None and is_loopback(endpoint):
@@ -283,8 +316,44 @@ def _build(settings: ClientSettings) -> Connection:
         if connection.deadline_passed():
             raise DeadlineExceeded()
 
+    def veto_hopeless_retry(caught_exception: Exception | None = None, **_: Any) -> bool | None:
+        # Registered first, so its False ("do not retry") wins over botocore's retry handler,
+        # before any back-off sleep: a refused connection means nothing listens there, and past
+        # the deadline a retry could not finish in time. The caller gets the last real error.
+        if caught_exception is not None and is_connection_refused(caught_exception):
+            return False
+        if connection.deadline_passed():
+            return False
+        return None
+
     client.meta.events.register("before-send.cleanroomsml", refuse_late_retry)
+    client.meta.events.register_first("needs-retry.cleanroomsml", veto_hopeless_retry)
+    if not settings.verify_tls:
+        _silence_per_request_tls_warnings()
     return connection
+
+
+def is_connection_refused(error: BaseException) -> bool:
+    """True when ``error`` (or what it wraps) is a refused TCP connection."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ConnectionRefusedError):
+            return True
+        seen.add(id(current))
+        wrapped = getattr(current, "kwargs", {}).get("error")  # botocore keeps the cause here
+        current = wrapped if isinstance(wrapped, BaseException) else (
+            current.__cause__ or current.__context__)
+    return False
+
+
+def _silence_per_request_tls_warnings() -> None:
+    """urllib3 warns on every unverified request; the front ends warn once, by name, instead."""
+    import warnings
+
+    from urllib3.exceptions import InsecureRequestWarning
+
+    warnings.filterwarnings("ignore", category=InsecureRequestWarning)
 
 
 def _assumed_session(base: Any, role: AssumeRole, region: str | None) -> Any:

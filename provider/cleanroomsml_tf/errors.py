@@ -122,6 +122,13 @@ class EndpointUnreachableError(RequestError):
     reason = "endpoint unreachable"
 
 
+class TlsVerificationError(EndpointUnreachableError):
+    """The endpoint's TLS certificate could not be verified (verification is on by default)."""
+
+    summary = "TLS certificate verification failed"
+    reason = "TLS certificate verification failed"
+
+
 class RequestTimeoutError(RequestError):
     """Connecting or reading timed out, or the overall deadline passed."""
 

@@ -19,6 +19,7 @@ from cleanroomsml_tf import record as record_table
 from cleanroomsml_tf.client import (
     DEFAULT_LOCAL_ENDPOINT,
     DEFAULT_LOCAL_PORT,
+    DEFAULT_TIMEOUT,
     ClientSettings,
     Connection,
     DeadlineExceeded,
@@ -35,6 +36,7 @@ from cleanroomsml_tf.errors import (
     ServiceValidationError,
     StatusNotAllowedError,
     ThrottledError,
+    TlsVerificationError,
 )
 from cleanroomsml_tf.identifiers import ModelRef, validate_field
 
@@ -97,7 +99,7 @@ class Resolver:
 
     def _call(self, context: ModelContext, call: Callable[[], T]) -> T:
         connection = self.connection
-        connection.set_deadline(self.settings.deadline)
+        connection.set_deadline(self.settings.deadline or DEFAULT_TIMEOUT)
         try:
             return call()
         except Exception as error:  # noqa: BLE001 - translated, never leaked as a traceback
@@ -119,7 +121,12 @@ def translate_error(error: Exception, context: ModelContext, endpoint: str) -> E
         if cls is None:
             cls = ThrottledError if status == 429 else ServiceError
         message = info.get("Message") or (f"{code} (HTTP {status})" if code else f"HTTP {status}")
+        retries = meta.get("RetryAttempts") or 0
+        if retries:
+            message += f" (gave up after {retries + 1} attempts)"
         return cls(context, message, request_id=meta.get("RequestId") or None, endpoint=endpoint)
+    if isinstance(error, bx.SSLError):
+        return TlsVerificationError(context, _tls_message(error), endpoint=endpoint)
     if isinstance(error, DeadlineExceeded | bx.ReadTimeoutError | bx.ConnectTimeoutError):
         message = _transport_message(error, endpoint)
         return RequestTimeoutError(context, message, endpoint=endpoint)
@@ -131,6 +138,14 @@ def translate_error(error: Exception, context: ModelContext, endpoint: str) -> E
     if isinstance(error, bx.BotoCoreError):
         return ServiceError(context, str(error), endpoint=endpoint)
     return error
+
+
+def _tls_message(error: Exception) -> str:
+    return (
+        f"{error}; trust the endpoint's certificate authority with AWS_CA_BUNDLE=/path/to/ca.pem "
+        "(turning verification off with insecure = true / --no-verify-ssl is possible, but "
+        "lets anyone on the network path forge model records)"
+    )
 
 
 def _transport_message(error: Exception, endpoint: str) -> str:

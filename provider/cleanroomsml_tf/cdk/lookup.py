@@ -29,7 +29,7 @@ from cleanroomsml_tf.cdk.compat import cdktf_module, constructs_module
 from cleanroomsml_tf.cdk.data_sources import DataCleanroomsmlCollaborationTrainedModel
 from cleanroomsml_tf.cdk.provider import CleanroomsmlProvider
 from cleanroomsml_tf.cdk.tokens import NumberToken, as_string
-from cleanroomsml_tf.client import ClientSettings, settings_from_provider_config
+from cleanroomsml_tf.client import ClientSettings, insecure_warning, settings_from_provider_config
 from cleanroomsml_tf.errors import CleanroomsmlTfError, ModelContext
 from cleanroomsml_tf.identifiers import ModelRef
 
@@ -220,10 +220,13 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
         from cleanroomsml_tf import lockfile
         from cleanroomsml_tf.lookup import check_status
 
+        settings = self._client_settings()
+        if settings is not None and not settings.verify_tls:
+            _cdktf.Annotations.of(self).add_warning(insecure_warning(settings.endpoint_url))
         key = (str(self._lock_path or ""), self._ref.key)
         if key not in _synth_cache:
             _synth_cache[key] = lockfile.resolve_for_synth(
-                self._ref, lock_path=self._lock_path, settings=self._client_settings())
+                self._ref, lock_path=self._lock_path, settings=settings)
         found = _synth_cache[key]
         context = ModelContext(self._ref.collaboration_identifier, self._ref.trained_model_arn,
                                self._ref.version_identifier)

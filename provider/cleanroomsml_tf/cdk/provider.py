@@ -54,6 +54,8 @@ class CleanroomsmlProvider(_cdktf.TerraformProvider):  # type: ignore[misc,name-
         shared_credentials_files: Sequence[str] | None = None,
         max_attempts: int | None = None,
         retry_mode: str | None = None,
+        timeout: float | None = None,
+        insecure: bool | None = None,
         assume_role: AssumeRoleLike | None = None,
         alias: str | None = None,
     ) -> None:
@@ -75,6 +77,8 @@ class CleanroomsmlProvider(_cdktf.TerraformProvider):  # type: ignore[misc,name-
             if shared_credentials_files is not None else None,
             "max_attempts": max_attempts,
             "retry_mode": retry_mode,
+            "timeout": timeout,
+            "insecure": insecure,
             "assume_role": assume_role_to_terraform(assume_role),
         }
         self._alias = alias

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any
 
-from cleanroomsml_tf.client import ClientSettings
+from cleanroomsml_tf.client import (
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_TIMEOUT,
+    ClientSettings,
+    insecure_warning,
+)
 
 
 def bounded(
@@ -40,7 +46,8 @@ positive_int = bounded(int, "an integer >= 1", minimum=1)
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    """--region, --profile, --endpoint-url, --timeout, --max-attempts, --retry-mode."""
+    """--region, --profile, --endpoint-url, --timeout, --max-attempts, --retry-mode,
+    --no-verify-ssl."""
     group = parser.add_argument_group("connection")
     group.add_argument("--region", help="AWS region (default: the AWS environment/config)")
     group.add_argument("--profile", help="named profile from the AWS config files")
@@ -51,19 +58,27 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--timeout", type=positive_float, metavar="S",
-        help="give up on a call after S seconds, retries included",
+        help=f"give up on a call after S seconds, retries included (default {DEFAULT_TIMEOUT:g})",
     )
     group.add_argument(
-        "--max-attempts", type=positive_int, metavar="N", help="total tries per call (default 3)"
+        "--max-attempts", type=positive_int, metavar="N",
+        help=f"total tries per call (default {DEFAULT_MAX_ATTEMPTS}; a refused connection is "
+        "not retried)",
     )
     group.add_argument(
         "--retry-mode", choices=("standard", "adaptive", "legacy"), help="botocore retry mode"
+    )
+    group.add_argument(
+        "--no-verify-ssl", action="store_true",
+        help="turn TLS certificate verification off (warned about; prefer AWS_CA_BUNDLE)",
     )
 
 
 def settings_from_args(args: argparse.Namespace) -> ClientSettings:
     """ClientSettings from the options :func:`add_connection_options` added."""
     timeout = args.timeout
+    if args.no_verify_ssl:
+        print(f"cleanroomsml-tf: warning: {insecure_warning(args.endpoint_url)}", file=sys.stderr)
     return ClientSettings(
         region=args.region,
         profile=args.profile,
@@ -73,4 +88,5 @@ def settings_from_args(args: argparse.Namespace) -> ClientSettings:
         connect_timeout=timeout,
         read_timeout=timeout,
         deadline=timeout,
+        verify_tls=not args.no_verify_ssl,
     )

@@ -17,7 +17,11 @@ from tf.types import Unknown
 from tf.utils import Diagnostics
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
-from cleanroomsml_tf.client import ClientSettings, settings_from_provider_config
+from cleanroomsml_tf.client import (
+    ClientSettings,
+    insecure_warning,
+    settings_from_provider_config,
+)
 from cleanroomsml_tf.lookup import Resolver
 from cleanroomsml_tf.plugin.diagnostics import add_exception
 
@@ -96,6 +100,9 @@ class CleanroomsmlProvider:
         except Exception as error:  # noqa: BLE001 - ours keep their summary; others, internal
             add_exception(diags, error, "configuring the provider")
             return
+        if not settings.verify_tls:
+            diags.add_warning("TLS certificate verification is off",
+                              insecure_warning(settings.endpoint_url))
         with self._lock:
             self._resolver = Resolver(settings)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from tf.schema import Attribute as TfAttribute
 from tf.schema import Block, NestedBlock, NestMode
-from tf.types import List, Number, String, TfType
+from tf.types import Bool, List, Number, String, TfType
 
 from cleanroomsml_tf.arguments import Argument
 from cleanroomsml_tf.plugin.types import Object
@@ -21,6 +21,7 @@ from cleanroomsml_tf.record import Attribute
 
 # Timestamps are RFC 3339 strings in the record, so strings in Terraform too.
 _SCALARS: dict[str, type[TfType]] = {"string": String, "number": Number, "timestamp": String}
+_ARGUMENT_SCALARS: dict[str, type[TfType]] = {**_SCALARS, "bool": Bool}
 
 
 def tf_type(attribute: Attribute) -> TfType:
@@ -39,7 +40,7 @@ def object_type(attributes: Iterable[Attribute]) -> Object:
 
 def argument_attribute(argument: Argument, description: str | None = None) -> TfAttribute:
     """The schema attribute of one argument: required, or optional (and maybe computed)."""
-    kind = List(String()) if argument.kind == "list" else _SCALARS[argument.kind]()
+    kind = List(String()) if argument.kind == "list" else _ARGUMENT_SCALARS[argument.kind]()
     flags = {"required": True} if argument.required else {
         "optional": True, "computed": argument.computed}
     return TfAttribute(argument.name, kind, description=description or argument.description,
