@@ -12,6 +12,8 @@ import pytest
 from cleanroomsml_tf import record
 from cleanroomsml_tf.client import (
     DEFAULT_LOCAL_ENDPOINT,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_TIMEOUT,
     AssumeRole,
     ClientSettings,
     connect,
@@ -229,6 +231,24 @@ def test_provider_configuration_maps_onto_settings():
         assume_role=AssumeRole("arn:aws:iam::1:role/r"))
     with pytest.raises(ConfigurationError, match="max_attempts 2.5"):
         settings_from_provider_config({"max_attempts": 2.5})
+
+
+def test_provider_timeout_bounds_every_stage_and_insecure_turns_verification_off():
+    settings = settings_from_provider_config({"timeout": 5, "insecure": True})
+    assert (settings.connect_timeout, settings.read_timeout, settings.deadline) == (5.0, 5.0, 5.0)
+    assert settings.verify_tls is False
+    assert settings_from_provider_config({}).verify_tls is True
+    assert settings_from_provider_config({"insecure": False}).verify_tls is True
+    with pytest.raises(ConfigurationError, match="invalid timeout -1: expected seconds > 0"):
+        settings_from_provider_config({"timeout": -1})
+
+
+def test_client_defaults_come_from_the_named_constants(emulator):
+    client = connect(ClientSettings(endpoint_url=emulator.url)).client
+    assert client.meta.config.retries["total_max_attempts"] == DEFAULT_MAX_ATTEMPTS
+    assert client.meta.config.read_timeout == min(DEFAULT_TIMEOUT, 60)
+    short = connect(ClientSettings(endpoint_url=emulator.url, deadline=3)).client
+    assert short.meta.config.read_timeout == 3 and short.meta.config.connect_timeout == 3
 
 
 def test_status_gate():

@@ -153,6 +153,8 @@ def settings_from_provider_config(
     timeout = known(config.get("timeout"))
     if timeout is not None:
         timeout = float(timeout)
+        if not timeout > 0:  # named as the user wrote it, not as the three settings it sets
+            raise ConfigurationError(f"invalid timeout {timeout:g}: expected seconds > 0")
     return ClientSettings(
         region=known(config.get("region")),
         profile=known(config.get("profile")),
