@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.support.emulator",
     "tests.support.terraform",
     "tests.support.cdktf",
+    "tests.support.tls",
 ]
 
 

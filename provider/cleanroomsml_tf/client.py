@@ -221,7 +221,7 @@ _connections: dict[tuple[ClientSettings, tuple[str | None, ...]], Connection] = 
 # that changes AWS_ENDPOINT_URL_CLEANROOMSML (a test, the demo) gets a client for the new place.
 _ENVIRONMENT_KEYS = (
     *_ENDPOINT_VARIABLES, "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE",
-    "AWS_SHARED_CREDENTIALS_FILE", "AWS_ACCESS_KEY_ID",
+    "AWS_SHARED_CREDENTIALS_FILE", "AWS_ACCESS_KEY_ID", "AWS_CA_BUNDLE",
 )
 
 
@@ -320,9 +320,12 @@ def _build(settings: ClientSettings) -> Connection:
 
     def veto_hopeless_retry(caught_exception: Exception | None = None, **_: Any) -> bool | None:
         # Registered first, so its False ("do not retry") wins over botocore's retry handler,
-        # before any back-off sleep: a refused connection means nothing listens there, and past
-        # the deadline a retry could not finish in time. The caller gets the last real error.
-        if caught_exception is not None and is_connection_refused(caught_exception):
+        # before any back-off sleep: a refused connection means nothing listens there, a rejected
+        # certificate is rejected again, and past the deadline a retry could not finish in time.
+        # The caller gets the last real error.
+        if caught_exception is not None and (
+                is_connection_refused(caught_exception)
+                or is_certificate_rejected(caught_exception)):
             return False
         if connection.deadline_passed():
             return False
@@ -337,10 +340,26 @@ def _build(settings: ClientSettings) -> Connection:
 
 def is_connection_refused(error: BaseException) -> bool:
     """True when ``error`` (or what it wraps) is a refused TCP connection."""
+    return _wraps(error, ConnectionRefusedError)
+
+
+def is_certificate_rejected(error: BaseException) -> bool:
+    """True when ``error`` (or what it wraps) is a failed TLS certificate verification: an
+    untrusted chain (``ssl``) or a certificate for another host name (urllib3 checks those)."""
+    import ssl
+
+    from urllib3.util.ssl_match_hostname import CertificateError
+
+    return _wraps(error, (ssl.SSLCertVerificationError, CertificateError))
+
+
+def _wraps(
+    error: BaseException, kind: type[BaseException] | tuple[type[BaseException], ...]
+) -> bool:
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
-        if isinstance(current, ConnectionRefusedError):
+        if isinstance(current, kind):
             return True
         seen.add(id(current))
         wrapped = getattr(current, "kwargs", {}).get("error")  # botocore keeps the cause here

@@ -91,7 +91,7 @@ def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
     reader.start()
     reader.join(timeout)
     line = lines[0].strip() if lines else ""
-    if not line.startswith("http://"):
+    if not line.startswith(("http://", "https://")):
         process.kill()
         _, err = process.communicate(timeout=10)
         raise AssertionError(f"emulator did not print its URL (got {line!r}); stderr: {err}")

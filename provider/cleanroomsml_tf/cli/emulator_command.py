@@ -2,11 +2,16 @@
 
 The first line on stdout is the base URL, printed once the socket accepts connections, so a
 script can start it with port 0 and read where it listens. SIGINT/SIGTERM stop it with exit 0.
+
+It listens on loopback (127.0.0.1) unless ``--host`` says otherwise; any other address gets a
+one-line warning on stderr, since the endpoint has no authentication. ``--tls-cert``/``--tls-key``
+make it serve HTTPS (the URL then starts with ``https://``).
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import signal
 import sys
 import threading
@@ -34,7 +39,11 @@ def register(subparsers: Any) -> None:
         help='models to serve: {"trainedModels": [...], "accessDenied": [...]} '
         "(schema: cleanroomsml_tf/schemas/emulator-data.schema.json; default: built-in examples)",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--host", default="127.0.0.1",
+        help="address to bind (default 127.0.0.1, loopback only; another address, such as "
+        "0.0.0.0, makes the unauthenticated endpoint reachable from other machines: warned about)",
+    )
     parser.add_argument(
         "--port", type=_port, default=0, help="port to bind (default 0: any free port)"
     )
@@ -56,6 +65,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--log", action="store_true", help="log one line per request to stderr"
     )
+    parser.add_argument(
+        "--tls-cert", metavar="PEM",
+        help="serve HTTPS with this PEM certificate (chain); clients trust its CA with "
+        "AWS_CA_BUNDLE",
+    )
+    parser.add_argument(
+        "--tls-key", metavar="PEM",
+        help="the certificate's PEM private key (default: read from the --tls-cert file)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -63,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
     """Start the emulator, print its URL, serve until SIGINT/SIGTERM."""
     from cleanroomsml_tf.emulator import Emulator, load_data_file
 
+    if args.tls_key and not args.tls_cert:
+        print("cleanroomsml-tf emulator: error: --tls-key needs --tls-cert", file=sys.stderr)
+        return 2
     models = load_data_file(args.data) if args.data else None
     emulator = Emulator(
         models,
@@ -73,11 +94,18 @@ def run(args: argparse.Namespace) -> int:
         latency_ms=args.latency_ms,
         seed=args.seed,
         log=sys.stderr if args.log else None,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
     )
     stop = threading.Event()
     previous = _on_signals(lambda *_: stop.set())
     try:
         emulator.start()
+        host, port = emulator.address
+        if not _is_loopback(host):
+            print(f"cleanroomsml-tf emulator: warning: listening on {host}:{port}, reachable "
+                  "from other machines (no authentication); the default --host 127.0.0.1 "
+                  "keeps it on this machine", file=sys.stderr, flush=True)
         print(emulator.url, flush=True)
         # Wake up now and then: a wait without timeout can miss a signal on some platforms.
         while not stop.wait(0.5):
@@ -86,6 +114,13 @@ def run(args: argparse.Namespace) -> int:
         emulator.stop()
         _restore(previous)
     return 0
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def _on_signals(handler: Any) -> dict[int, Any]:

@@ -3,18 +3,25 @@
 Performance matters: the drift check pushes thousands of lookups through here from ~16 threads.
 Hence HTTP/1.1 keep-alive, TCP_NODELAY (without it a keep-alive request stalls ~40 ms on
 Nagle + delayed ACK), an exact Content-Length, a thread per connection, pre-encoded bodies.
+
+With a certificate (``tls_cert``/``tls_key``) it serves HTTPS: the listening socket is wrapped
+with an :class:`ssl.SSLContext` and each connection's handshake runs in that connection's own
+thread (bounded by :data:`HANDSHAKE_TIMEOUT`), so a silent client never blocks the accept loop.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
+import ssl
 import sys
 import threading
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, TextIO
 
 from cleanroomsml_tf.emulator import protocol
@@ -23,6 +30,9 @@ from cleanroomsml_tf.emulator.faults import Faults
 from cleanroomsml_tf.emulator.protocol import Request, ServiceException
 
 Models = Sequence[Mapping[str, Any]] | Mapping[str, Any] | None
+PathLike = str | os.PathLike[str]
+HANDSHAKE_TIMEOUT = 10.0
+"""Seconds a new HTTPS connection may take to finish its TLS handshake."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -43,7 +53,9 @@ class _Server(ThreadingHTTPServer):
             connections = list(self.open_connections)
         for connection in connections:
             with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
+                # The plain socket's shutdown, also for TLS: SSLSocket.shutdown would drop its
+                # SSL object under a handler thread still reading from it.
+                socket.socket.shutdown(connection, socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client hanging up mid-response is normal (timeouts, Ctrl-C): one line, no traceback.
@@ -62,6 +74,19 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         with self.server.connections_lock:
             self.server.open_connections.add(self.connection)
+
+    def handle(self) -> None:
+        connection = self.connection
+        if isinstance(connection, ssl.SSLSocket):
+            try:
+                connection.settimeout(HANDSHAKE_TIMEOUT)
+                connection.do_handshake()
+                connection.settimeout(None)  # idle keep-alive connections wait indefinitely
+            except OSError as error:  # ssl.SSLError included: a client that distrusts us...
+                host, port = self.client_address[:2]
+                self.server.emulator._log(f"TLS handshake with {host}:{port} failed: {error}")
+                return
+        super().handle()
 
     def finish(self) -> None:
         with self.server.connections_lock:
@@ -136,6 +161,11 @@ class Emulator:
     :func:`load_data_file` returns). It is validated like a data file
     (:class:`EmulatorDataError`). ``access_denied`` lists collaboration identifiers or model
     ARNs that get 403. ``log`` is a stream for one line per request (default: no log).
+
+    ``host`` defaults to loopback (``127.0.0.1``): nothing outside this machine can reach the
+    endpoint unless told otherwise. ``tls_cert`` (a PEM certificate chain) and ``tls_key`` (its
+    PEM private key; default: in the ``tls_cert`` file) make it serve HTTPS; unreadable or
+    invalid files raise :class:`EmulatorError` naming the file.
     """
 
     def __init__(
@@ -150,9 +180,12 @@ class Emulator:
         seed: int | None = None,
         access_denied: Iterable[str] = (),
         log: TextIO | None = None,
+        tls_cert: PathLike | None = None,
+        tls_key: PathLike | None = None,
     ) -> None:
         self.host = host
         self.port = port
+        self._tls = _tls_context(tls_cert, tls_key)
         self.faults = Faults(throttle_rate, error_rate, latency_ms, seed)
         self._data = DataSet(as_document(models, access_denied))
         self._log_stream = log
@@ -174,6 +207,9 @@ class Emulator:
             raise EmulatorError(
                 f"cannot listen on {self.host}:{self.port}: {error.strerror or error}"
             ) from None
+        if self._tls is not None:
+            server.socket = self._tls.wrap_socket(
+                server.socket, server_side=True, do_handshake_on_connect=False)
         server.emulator = self
         self._stopping.clear()
         self._server = server
@@ -217,12 +253,17 @@ class Emulator:
         return str(host), int(port)
 
     @property
+    def tls(self) -> bool:
+        """True when the endpoint serves HTTPS (a certificate was given)."""
+        return self._tls is not None
+
+    @property
     def url(self) -> str:
-        """The base URL, e.g. ``http://127.0.0.1:50123``."""
+        """The base URL, e.g. ``http://127.0.0.1:50123`` (``https://`` with a certificate)."""
         host, port = self.address
         if ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     # -- runtime control ----------------------------------------------------------------------
 
@@ -288,6 +329,42 @@ class Emulator:
         if request.operation == protocol.GET:
             return 200, _get(data, request)
         return 200, _list(data, request)
+
+
+def _tls_context(cert: PathLike | None, key: PathLike | None) -> ssl.SSLContext | None:
+    """A server context for ``cert`` and ``key`` (``None`` without a certificate: plain HTTP).
+
+    Each file is checked on its own first, so the one-line error names the file at fault.
+    """
+    if cert is None:
+        if key is not None:
+            raise EmulatorError(f"TLS key file {key} given without a certificate (tls_cert)")
+        return None
+    texts = {}
+    for what, path in (("certificate", cert), ("key", key)):
+        if path is None:
+            continue
+        try:
+            texts[what] = Path(path).read_bytes().decode("ascii", errors="replace")
+        except OSError as error:
+            raise EmulatorError(
+                f"cannot read TLS {what} file {path}: {error.strerror or error}") from None
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(
+            cadata=texts["certificate"])
+    except (ssl.SSLError, ValueError):
+        raise EmulatorError(
+            f"invalid TLS certificate file {cert}: no PEM certificate in it") from None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(cert, key)
+    except (ssl.SSLError, ValueError) as error:
+        reason = getattr(error, "reason", None) or "not a PEM private key"
+        raise EmulatorError(
+            f"invalid TLS key file {key or cert}: no usable private key for certificate "
+            f"{cert} ({reason})") from None
+    return context
 
 
 def _get(data: DataSet, request: Request) -> bytes:
