@@ -335,6 +335,9 @@ def _build(settings: ClientSettings) -> Connection:
     client.meta.events.register_first("needs-retry.cleanroomsml", veto_hopeless_retry)
     if not settings.verify_tls:
         _silence_per_request_tls_warnings()
+    from cleanroomsml_tf.redaction import watch_client
+
+    watch_client(client)  # debug logs never show the credentials it signs with
     return connection
 
 

@@ -4,6 +4,11 @@ Each subcommand lives in its own module here and exposes ``register(subparsers)`
 parser and sets ``handler`` to a function ``(args) -> int``. Parsers import nothing heavy; each
 handler imports what it needs when it runs.
 
+``--debug`` (before or after the subcommand) is the most verbose level: this package's debug
+logs and botocore's/urllib3's wire-level ones (requests, headers, signing) on stderr, every
+record redacted by :mod:`cleanroomsml_tf.redaction` (secret keys, session tokens and signatures
+never appear). stdout keeps only the command's own output.
+
 Exit codes: 0 success, 1 a lookup, input or check error (one line on stderr, no traceback),
 2 usage errors (argparse) — ``drift`` adds 2 for "drift found", like
 ``terraform plan -detailed-exitcode``.
@@ -12,13 +17,17 @@ Exit codes: 0 success, 1 a lookup, input or check error (one line on stderr, no 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from cleanroomsml_tf import __version__
 
 SUBCOMMANDS = ("describe", "emulator", "install", "lock", "drift")
+_DEBUG_HELP = ("log everything on stderr, botocore's wire-level requests included (secrets "
+               "redacted)")
+_DEBUG_FORMAT = "%(asctime)s [%(levelname)s] %(name)s: %(message)s"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,27 +37,86 @@ def build_parser() -> argparse.ArgumentParser:
         description="Follow AWS Clean Rooms ML trained models from Terraform, CDKTF and CI.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in SUBCOMMANDS:
         module = importlib.import_module(f"cleanroomsml_tf.cli.{name}_command")
         module.register(subparsers)
+    _accept_debug_after(subparsers)
     return parser
+
+
+def _accept_debug_after(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``--debug`` after the subcommand (and after ``lock ACTION``) too. SUPPRESS: a subcommand
+    that is not given it leaves the value the top-level option set."""
+    for parser in subparsers.choices.values():
+        parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                            help=_DEBUG_HELP)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _accept_debug_after(action)
+
+
+@contextlib.contextmanager
+def debug_logging(enabled: bool) -> Iterator[None]:
+    """With ``enabled``: every logger at DEBUG (botocore and urllib3 included) and Python
+    warnings to stderr, redacted, until the block ends; otherwise nothing changes."""
+    if not enabled:
+        yield
+        return
+    import logging
+    import platform
+
+    from cleanroomsml_tf import redaction
+
+    redaction.enable()  # also redact the credentials each client signs with
+    handler = redaction.redacting_handler(
+        sys.stderr, redaction.RedactingFormatter(_DEBUG_FORMAT))
+    root = logging.getLogger()
+    package = logging.getLogger("cleanroomsml_tf")
+    saved = (root.level, package.level, package.propagate)
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    package.setLevel(logging.NOTSET)
+    package.propagate = True
+    logging.captureWarnings(True)
+    logging.getLogger("cleanroomsml_tf.cli").debug(
+        "cleanroomsml-tf %s, Python %s on %s", __version__, platform.python_version(),
+        platform.platform())
+    try:
+        yield
+    finally:
+        logging.captureWarnings(False)
+        root.removeHandler(handler)
+        root.setLevel(saved[0])
+        package.setLevel(saved[1])
+        package.propagate = saved[2]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cleanroomsml-tf`` console script."""
+    args = build_parser().parse_args(argv)
+    with debug_logging(args.debug):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    import logging
+
     from cleanroomsml_tf.errors import CleanroomsmlTfError
 
-    args = build_parser().parse_args(argv)
+    log = logging.getLogger("cleanroomsml_tf.cli")
     try:
         return int(args.handler(args))
     except CleanroomsmlTfError as error:
+        log.debug("%s failed", args.command, exc_info=True)  # the traceback, with --debug
         print(f"cleanroomsml-tf {args.command}: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 1
     except OSError as error:
         # File-system trouble (unwritable plugin dir, full disk...): the message names the path.
+        log.debug("%s failed", args.command, exc_info=True)
         print(f"cleanroomsml-tf {args.command}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -2,22 +2,47 @@
 
 Imports are deliberately local: everything before the handshake line counts against Terraform's
 start-up time, and this process is launched several times per plan.
+
+stdout is go-plugin's channel: Terraform reads the handshake line from it, and a stray byte
+before that line fails the launch. So the very first thing :func:`main` does is keep a private
+duplicate of file descriptor 1 for the handshake alone and point descriptor 1 (and
+``sys.stdout``) at stderr: after that a ``print()``, a warning, a C library or a child process
+writing to "stdout" lands in Terraform's log, never in the handshake channel.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+
+
+def claim_stdout() -> int | None:
+    """Move stdout out of everyone's reach: a private duplicate of fd 1 (returned, for the
+    handshake only, kept open for the life of the process), fd 1 and ``sys.stdout`` -> stderr.
+    ``None`` when fd 1 or fd 2 is not open (nothing to protect, or nowhere to send it)."""
+    try:
+        handshake_fd = os.dup(1)  # not inheritable (PEP 446): child processes never get it
+    except OSError:
+        return None
+    try:
+        os.dup2(2, 1)
+    except OSError:
+        os.close(handshake_fd)
+        return None
+    sys.stdout = sys.stderr
+    return handshake_fd
 
 
 def main() -> None:
     """Serve the provider over go-plugin/gRPC until Terraform stops it."""
+    handshake_fd = claim_stdout()
     from cleanroomsml_tf.plugin import logs
 
     logs.configure()
     from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
     from cleanroomsml_tf.plugin.server import serve
 
-    sys.exit(serve(CleanroomsmlProvider()))
+    sys.exit(serve(CleanroomsmlProvider(), handshake_fd=handshake_fd))
 
 
 if __name__ == "__main__":

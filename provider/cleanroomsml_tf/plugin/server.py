@@ -154,8 +154,24 @@ def socket_location() -> tuple[str, str]:
     return directory, socket_path
 
 
-def serve(provider: Any) -> int:
-    """Serve ``provider`` until Terraform stops it; the exit status."""
+def write_handshake(line: str, handshake_fd: int | None) -> None:
+    """The handshake line, in one ``write`` on the private stdout duplicate (see
+    :func:`cleanroomsml_tf.plugin.main.claim_stdout`), or on ``sys.stdout`` without one."""
+    if handshake_fd is None:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+        return
+    data = (line + "\n").encode()
+    while data:  # a pipe takes a short line at once; loop anyway, as write(2) allows less
+        data = data[os.write(handshake_fd, data):]
+
+
+def serve(provider: Any, handshake_fd: int | None = None) -> int:
+    """Serve ``provider`` until Terraform stops it; the exit status.
+
+    ``handshake_fd`` is the only place the handshake line goes (and nothing else ever does);
+    it stays open until the process exits, because go-plugin keeps reading stdout.
+    """
     problem = check_launch()
     if problem:
         print(problem, file=sys.stderr)
@@ -181,8 +197,7 @@ def serve(provider: Any) -> int:
             print(f"cannot listen on unix socket {socket_path}", file=sys.stderr)
             return 1
         server.start()
-        sys.stdout.write(handshake_line(socket_path, identity.handshake_cert) + "\n")
-        sys.stdout.flush()
+        write_handshake(handshake_line(socket_path, identity.handshake_cert), handshake_fd)
         # From here on stdout belongs to go-plugin; stray prints go to stderr (the log).
         sys.stdout = sys.stderr
         log.debug("handshake after %.1f ms on %s", (time.perf_counter() - started) * 1e3,
