@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -13,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleanroomsml_tf import record
+from cleanroomsml_tf.errors import MalformedDataError, MalformedRecordError
 from cleanroomsml_tf.service_model import GET_OPERATION, LIST_OPERATION, operation
 
 _KINDS = {"string": "string", "integer": "number", "timestamp": "timestamp",
@@ -31,6 +33,10 @@ def _compare(attributes: tuple[record.Attribute, ...], shape, where: str) -> Non
     assert not missing, f"{where}: botocore has members the table does not map: {missing}"
     extra = sorted(set(ours) - set(theirs))
     assert not extra, f"{where}: the table maps members botocore does not have: {extra}"
+    required = set(shape.required_members)
+    ours_required = {a.api_name for a in attributes if a.required}
+    assert ours_required - required == set(), f"{where}: required in the table only"
+    assert required - ours_required == set(), f"{where}: required in botocore only"
     for api_name, member in theirs.items():
         attribute = ours[api_name]
         assert attribute.name == _snake(api_name).replace("_in_g_b", "_in_gb"), api_name
@@ -49,6 +55,31 @@ def test_table_maps_every_member_of_the_get_output_shape():
 def test_summary_table_matches_the_list_output_shape():
     summary = operation(LIST_OPERATION).output_shape.members["collaborationTrainedModels"].member
     _compare(record.TRAINED_MODEL_SUMMARY, summary, "summary")
+
+
+def test_list_member_is_the_required_list_of_summaries():
+    shape = operation(LIST_OPERATION).output_shape
+    assert shape.required_members == [record.LIST_MEMBER]
+    assert shape.members[record.LIST_MEMBER].type_name == "list"
+    assert set(shape.members) == {record.LIST_MEMBER, "nextToken"}
+
+
+def test_required_flags_are_where_the_api_requires_members():
+    required = {path for path, a in _all_paths(record.TRAINED_MODEL) if a.required}
+    assert required == {
+        "membershipIdentifier", "collaborationIdentifier", "trainedModelArn", "name", "status",
+        "configuredModelAlgorithmAssociationArn", "createTime", "updateTime", "creatorAccountId",
+        "incrementalTrainingDataChannels[].channelName",
+        "incrementalTrainingDataChannels[].modelName",
+        "resourceConfig.instanceType", "resourceConfig.volumeSizeInGB",
+    }
+
+
+def _all_paths(attributes, prefix=""):
+    for a in attributes:
+        yield prefix + a.api_name, a
+        suffix = "[]." if a.kind == "list" else "."
+        yield from _all_paths(a.children, prefix + a.api_name + suffix)
 
 
 def test_snake_case_names_from_the_issue():
@@ -148,3 +179,90 @@ def test_get_path():
     got = record.normalize(_example("fraud-scorer"))
     assert record.get_path(got, "resource_config.instance_type") == "ml.c5.2xlarge"
     assert record.get_path(got, "status_details.message") is None
+
+
+def test_required_flag_mismatch_is_caught_both_ways():
+    shape = operation(GET_OPERATION).output_shape
+    flipped = tuple(
+        dataclasses.replace(a, required=not a.required) if a.api_name in ("name", "description")
+        else a for a in record.TRAINED_MODEL)
+    with pytest.raises(AssertionError, match="required in the table only"):
+        _compare(flipped, shape, "record")
+    dropped = tuple(dataclasses.replace(a, required=False) for a in record.TRAINED_MODEL)
+    with pytest.raises(AssertionError, match="required in botocore only"):
+        _compare(dropped, shape, "record")
+
+
+def _churn_v2() -> dict:
+    return _example("churn-predictor", "a1b2c3d4-0002-4e5f-8a9b-0c1d2e3f4a02")
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "message"),
+    [
+        ({"status": None}, "status", "required member status is null"),
+        ({"name": 7}, "name", "member name is 7, expected a string"),
+        ({"resourceConfig": {"instanceType": "ml.m5.xlarge", "volumeSizeInGB": "30"}},
+         "resourceConfig.volumeSizeInGB",
+         "member resourceConfig.volumeSizeInGB is '30', expected an integer"),
+        ({"resourceConfig": {"instanceType": "ml.m5.xlarge", "volumeSizeInGB": False}},
+         "resourceConfig.volumeSizeInGB",
+         "member resourceConfig.volumeSizeInGB is False, expected an integer"),
+        ({"stoppingCondition": "1h"}, "stoppingCondition",
+         "member stoppingCondition is '1h', expected an object"),
+        ({"incrementalTrainingDataChannels": [{"channelName": 1, "modelName": "m"}]},
+         "incrementalTrainingDataChannels[0].channelName",
+         "member incrementalTrainingDataChannels[0].channelName is 1, expected a string"),
+        ({"incrementalTrainingDataChannels": "c"}, "incrementalTrainingDataChannels",
+         "member incrementalTrainingDataChannels is 'c', expected a list of objects"),
+        ({"createTime": "2026-13-45T00:00:00Z"}, "createTime",
+         "member createTime is '2026-13-45T00:00:00Z', expected an ISO-8601 timestamp"),
+        ({"updateTime": {"epoch": 1}}, "updateTime",
+         "member updateTime is {'epoch': 1}, expected an ISO-8601 timestamp"),
+    ],
+)
+def test_normalize_refuses_what_does_not_fit(change, path, message):
+    with pytest.raises(MalformedRecordError) as caught:
+        record.normalize({**_churn_v2(), **change})
+    assert str(caught.value) == message
+    assert caught.value.path == path
+    assert caught.value.summary == "Malformed response from Clean Rooms ML"
+
+
+def test_a_missing_required_member_is_named():
+    item = _churn_v2()
+    del item["creatorAccountId"]
+    with pytest.raises(MalformedRecordError, match="^required member creatorAccountId is missing$"):
+        record.normalize(item)
+
+
+def test_what_botocore_hands_over_normalizes():
+    # botocore parses timestamps into aware datetimes; JSON's 2.0 is the integer 2.
+    item = _churn_v2()
+    item["createTime"] = dt.datetime(2026, 10, 15, 14, 0, 0, 250000,
+                                     tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    item["resourceConfig"] = dict(item["resourceConfig"], volumeSizeInGB=100.0)
+    got = record.normalize(item)
+    assert got["create_time"] == "2026-10-15T12:00:00.25Z"
+    assert got["resource_config"]["volume_size_in_gb"] == 100
+    assert type(got["resource_config"]["volume_size_in_gb"]) is int
+
+
+def test_a_response_that_is_not_an_object_is_refused():
+    with pytest.raises(MalformedDataError, match=r"^the response is \['x'\], expected an object$"):
+        record.normalize(["x"])  # type: ignore[arg-type]
+
+
+def test_normalize_page():
+    summary = {a.api_name: _churn_v2()[a.api_name] for a in record.TRAINED_MODEL_SUMMARY
+               if a.api_name in _churn_v2()}
+    summaries, token = record.normalize_page(
+        {"collaborationTrainedModels": [summary], "nextToken": "n", "ResponseMetadata": {}})
+    assert token == "n"
+    assert summaries == [record.normalize_summary(summary)]
+    assert record.normalize_page({"collaborationTrainedModels": []}) == ([], None)
+    with pytest.raises(MalformedRecordError,
+                       match=r"member collaborationTrainedModels\[0\]\.status is 3, expected a"):
+        record.normalize_page({"collaborationTrainedModels": [{**summary, "status": 3}]})
+    with pytest.raises(MalformedRecordError, match="required member collaborationTrainedModels"):
+        record.normalize_page({"nextToken": "n"})

@@ -143,6 +143,67 @@ class ServiceError(RequestError):
     reason = "service error"
 
 
+class MalformedResponseError(ServiceError):
+    """A response that is not what the API promises: a body that is not JSON or is cut short,
+    a member of the wrong type or a required one missing, a pagination token sent twice."""
+
+    summary = "Malformed response from Clean Rooms ML"
+    reason = "malformed response"
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters (with ``...``): safe in a one-line message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class MalformedDataError(CleanroomsmlTfError, ValueError):
+    """Data without the API's shape, found where no request context is known (normalization,
+    the response check). :func:`cleanroomsml_tf.lookup.translate_error` turns it into a
+    :class:`MalformedResponseError` naming the model, the endpoint and the request id.
+
+    ``problem`` is the one-line description; ``path`` the API member path (``resourceConfig.
+    instanceCount``) when a member is at fault; ``request_id`` is filled in when known.
+    """
+
+    summary = MalformedResponseError.summary
+
+    def __init__(
+        self, problem: str, *, path: str | None = None, request_id: str | None = None
+    ) -> None:
+        self.problem = problem
+        self.path = path
+        self.request_id = request_id
+        super().__init__(problem)
+
+
+class MalformedRecordError(MalformedDataError):
+    """A member of the wrong type, or a required member missing or null.
+
+    ``member resourceConfig.instanceCount is 'two', expected an integer``;
+    ``required member status is missing``; ``required member name is null``.
+    Leave ``value`` out (or pass :attr:`ABSENT`) for a member the response does not have.
+    """
+
+    ABSENT: object = object()
+    """``value`` of a member the response does not have."""
+
+    def __init__(
+        self, path: str, value: object = ABSENT, expected: str = "", *,
+        required: bool = False, request_id: str | None = None,
+    ) -> None:
+        self.value = None if value is self.ABSENT else value
+        self.expected = expected
+        if value is self.ABSENT:
+            problem = f"required member {path} is missing"
+        elif value is None and required:
+            problem = f"required member {path} is null"
+        else:
+            received = "null" if value is None else shown(value)
+            problem = f"member {path} is {received}, expected {expected}"
+        super().__init__(problem, path=path, request_id=request_id)
+
+
 class StatusNotAllowedError(CleanroomsmlTfError):
     """The model's status is not one the caller allows (the deployment gate)."""
 

@@ -15,7 +15,18 @@ Normalization rules:
 * ``incremental_training_data_channels`` is a list of dicts, and ``None`` when the API omits it
   (older API versions never send it; ``None`` keeps "not reported" apart from "reported empty");
 * timestamps become RFC 3339 strings in UTC with a ``Z`` suffix;
-* enum values pass through as strings, including values newer than the installed botocore.
+* forward-compatible: enum values pass through as strings, including values newer than the
+  installed botocore, and members the table does not know are dropped;
+* strict, never a guessed value: a member of the wrong type (a string that is not a string, a
+  number that is not an integer — ``True``, ``2.5`` and ``"2"`` are not; ``2.0`` is ``2`` — an
+  object that is not a mapping, a list that is not a list of mappings, a timestamp that is
+  neither a ``datetime`` nor an ISO-8601 string), or a member the API marks ``required`` (from
+  botocore's output shapes) that is absent or null, raises
+  :class:`~cleanroomsml_tf.errors.MalformedRecordError` naming the API member path
+  (``resourceConfig.instanceCount``), the value received and the form expected.
+
+The same rules check raw response bodies before botocore parses them
+(:mod:`cleanroomsml_tf.lookup`), because botocore's parser would turn ``2.5`` into ``2``.
 
 This module imports nothing heavy: the Terraform plugin reads it at start-up.
 """
@@ -26,6 +37,8 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from cleanroomsml_tf.errors import MalformedDataError, MalformedRecordError, shown
 
 Kind = Literal["string", "number", "timestamp", "object", "list"]
 
@@ -46,6 +59,9 @@ class Attribute:
     children: tuple[Attribute, ...] = ()
     enum: bool = False
     """The API declares an enum: values are passed through as strings, unknown ones too."""
+    required: bool = False
+    """The API's output shape lists the member as required: absent or null, the response is
+    malformed (the same members are required in the record and in a summary)."""
 
     @property
     def is_scalar(self) -> bool:
@@ -53,24 +69,27 @@ class Attribute:
         return self.kind not in ("object", "list")
 
 
-def _s(name: str, api_name: str, description: str, *, enum: bool = False) -> Attribute:
-    return Attribute(name, api_name, "string", description, enum=enum)
+def _s(
+    name: str, api_name: str, description: str, *, enum: bool = False, required: bool = False
+) -> Attribute:
+    return Attribute(name, api_name, "string", description, enum=enum, required=required)
 
 
-def _n(name: str, api_name: str, description: str) -> Attribute:
-    return Attribute(name, api_name, "number", description)
+def _n(name: str, api_name: str, description: str, *, required: bool = False) -> Attribute:
+    return Attribute(name, api_name, "number", description, required=required)
 
 
-def _t(name: str, api_name: str, description: str) -> Attribute:
-    return Attribute(name, api_name, "timestamp", description)
+def _t(name: str, api_name: str, description: str, *, required: bool = False) -> Attribute:
+    return Attribute(name, api_name, "timestamp", description, required=required)
 
 
 TRAINED_MODEL: tuple[Attribute, ...] = (
     _s("membership_identifier", "membershipIdentifier",
-       "The membership ID of the member that created the trained model."),
+       "The membership ID of the member that created the trained model.", required=True),
     _s("collaboration_identifier", "collaborationIdentifier",
-       "The collaboration ID of the collaboration that contains the trained model."),
-    _s("trained_model_arn", "trainedModelArn", "The ARN of the trained model."),
+       "The collaboration ID of the collaboration that contains the trained model.",
+       required=True),
+    _s("trained_model_arn", "trainedModelArn", "The ARN of the trained model.", required=True),
     _s("version_identifier", "versionIdentifier",
        "The version identifier of this version of the trained model (null on the older API)."),
     Attribute(
@@ -79,15 +98,17 @@ TRAINED_MODEL: tuple[Attribute, ...] = (
         "(null when the API reports none).",
         children=(
             _s("channel_name", "channelName",
-               "The name of the incremental training data channel."),
+               "The name of the incremental training data channel.", required=True),
             _s("version_identifier", "versionIdentifier",
                "The version identifier of the base trained model."),
-            _s("model_name", "modelName", "The name of the base trained model."),
+            _s("model_name", "modelName", "The name of the base trained model.",
+               required=True),
         ),
     ),
-    _s("name", "name", "The name of the trained model."),
+    _s("name", "name", "The name of the trained model.", required=True),
     _s("description", "description", "The description of the trained model."),
-    _s("status", "status", "The status of the trained model, e.g. ACTIVE.", enum=True),
+    _s("status", "status", "The status of the trained model, e.g. ACTIVE.", enum=True,
+       required=True),
     Attribute(
         "status_details", "statusDetails", "object", "Details about the status.",
         children=(
@@ -96,16 +117,17 @@ TRAINED_MODEL: tuple[Attribute, ...] = (
         ),
     ),
     _s("configured_model_algorithm_association_arn", "configuredModelAlgorithmAssociationArn",
-       "The ARN of the configured model algorithm association used to train the model."),
+       "The ARN of the configured model algorithm association used to train the model.",
+       required=True),
     Attribute(
         "resource_config", "resourceConfig", "object",
         "The EC2 resource configuration used to train the model.",
         children=(
             _n("instance_count", "instanceCount", "The number of training instances."),
             _s("instance_type", "instanceType", "The training instance type, e.g. ml.m5.xlarge.",
-               enum=True),
+               enum=True, required=True),
             _n("volume_size_in_gb", "volumeSizeInGB",
-               "The volume size of each training instance, in GB."),
+               "The volume size of each training instance, in GB.", required=True),
         ),
     ),
     _s("training_input_mode", "trainingInputMode",
@@ -129,10 +151,11 @@ TRAINED_MODEL: tuple[Attribute, ...] = (
     _s("ml_model_training_payer_account_id", "mlModelTrainingPayerAccountId",
        "The account ID of the member that pays for model training (null when not reported)."),
     _t("create_time", "createTime",
-       "When the trained model (version) was created, RFC 3339 UTC."),
-    _t("update_time", "updateTime", "When the trained model was last updated, RFC 3339 UTC."),
+       "When the trained model (version) was created, RFC 3339 UTC.", required=True),
+    _t("update_time", "updateTime", "When the trained model was last updated, RFC 3339 UTC.",
+       required=True),
     _s("creator_account_id", "creatorAccountId",
-       "The account ID of the member that created the trained model."),
+       "The account ID of the member that created the trained model.", required=True),
 )
 """Every member of the GetCollaborationTrainedModel output, in API order."""
 
@@ -149,6 +172,9 @@ TRAINED_MODEL_SUMMARY: tuple[Attribute, ...] = tuple(
 """The members of one ListCollaborationTrainedModels summary (a subset of the record)."""
 
 BY_NAME: dict[str, Attribute] = {a.name: a for a in TRAINED_MODEL}
+
+LIST_MEMBER = "collaborationTrainedModels"
+"""The (required) member of a ListCollaborationTrainedModels page that holds the summaries."""
 
 
 def parse_timestamp(value: str) -> _dt.datetime:
@@ -179,36 +205,110 @@ def format_timestamp(value: Any) -> str:
     return text + "Z"
 
 
-def _normalize_value(attribute: Attribute, value: Any) -> Any:
-    if value is None:
+_EXPECTED: dict[str, str] = {
+    "string": "a string",
+    "number": "an integer",
+    "timestamp": "an ISO-8601 timestamp",
+    "object": "an object",
+    "list": "a list of objects",
+}
+"""What each kind must look like, as error messages say it."""
+
+_ABSENT = MalformedRecordError.ABSENT
+
+
+def _normalize_value(attribute: Attribute, value: Any, path: str) -> Any:
+    if value is None or value is _ABSENT:
+        if attribute.required:
+            raise MalformedRecordError(path, value, _EXPECTED[attribute.kind], required=True)
         return None
-    if attribute.kind == "object":
-        return _normalize_members(attribute.children, value)
-    if attribute.kind == "list":
-        return [_normalize_members(attribute.children, item) for item in value]
-    if attribute.kind == "timestamp":
-        return format_timestamp(value)
-    if attribute.kind == "number":
-        return int(value)
-    return str(value)
+    kind = attribute.kind
+    if kind == "string":
+        if isinstance(value, str):
+            return value
+    elif kind == "number":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)  # JSON has one number type: 2.0 is the integer 2
+    elif kind == "timestamp":
+        if isinstance(value, _dt.datetime | str):
+            try:
+                return format_timestamp(value)
+            except (ValueError, OverflowError):
+                pass
+    elif kind == "object":
+        if isinstance(value, Mapping):
+            return _normalize_members(attribute.children, value, f"{path}.")
+    elif isinstance(value, list):
+        return [_normalize_item(attribute.children, item, f"{path}[{index}]")
+                for index, item in enumerate(value)]
+    raise MalformedRecordError(path, value, _EXPECTED[kind])
 
 
-def _normalize_members(attributes: Iterable[Attribute], data: Mapping[str, Any]) -> dict[str, Any]:
-    return {a.name: _normalize_value(a, data.get(a.api_name)) for a in attributes}
+def _normalize_item(attributes: Iterable[Attribute], item: Any, path: str) -> dict[str, Any]:
+    if not isinstance(item, Mapping):
+        raise MalformedRecordError(path, item, "an object")
+    return _normalize_members(attributes, item, f"{path}.")
+
+
+def _normalize_members(
+    attributes: Iterable[Attribute], data: Mapping[str, Any], prefix: str = ""
+) -> dict[str, Any]:
+    return {
+        a.name: _normalize_value(a, data.get(a.api_name, _ABSENT), prefix + a.api_name)
+        for a in attributes
+    }
 
 
 def normalize(response: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn a GetCollaborationTrainedModel response (botocore's parsed dict) into the record.
+    """Turn a GetCollaborationTrainedModel response into the record.
 
-    Members the table does not know (``ResponseMetadata``, fields newer than this release) are
-    dropped; the table test makes sure a new botocore field can't go unnoticed.
+    ``response`` is botocore's parsed dict or the decoded JSON body. Members the table does not
+    know (``ResponseMetadata``, fields newer than this release) are dropped; the table test makes
+    sure a new botocore field can't go unnoticed. A member of the wrong type, or a required one
+    absent or null, raises :class:`~cleanroomsml_tf.errors.MalformedRecordError` naming its API
+    path (``resourceConfig.instanceCount``): never a guessed value.
     """
+    if not isinstance(response, Mapping):
+        raise MalformedDataError(f"the response is {shown(response)}, expected an object")
     return _normalize_members(TRAINED_MODEL, response)
 
 
-def normalize_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn one ListCollaborationTrainedModels summary into a normalized summary record."""
-    return _normalize_members(TRAINED_MODEL_SUMMARY, summary)
+def normalize_summary(summary: Mapping[str, Any], *, where: str = "") -> dict[str, Any]:
+    """Turn one ListCollaborationTrainedModels summary into a normalized summary record.
+
+    ``where`` prefixes member paths in errors (``collaborationTrainedModels[3]``).
+    """
+    if where:
+        return _normalize_item(TRAINED_MODEL_SUMMARY, summary, where)
+    return _normalize_members(TRAINED_MODEL_SUMMARY, _as_mapping(summary, "the summary"))
+
+
+def normalize_page(page: Mapping[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+    """One ListCollaborationTrainedModels page: its normalized summaries and its ``nextToken``.
+
+    ``collaborationTrainedModels`` is required (a list of summaries); ``nextToken`` is a string
+    when present. Errors name the member path (``collaborationTrainedModels[3].createTime``).
+    """
+    page = _as_mapping(page, "the response")
+    items = page.get(LIST_MEMBER, _ABSENT)
+    if items is _ABSENT or items is None:
+        raise MalformedRecordError(LIST_MEMBER, items, _EXPECTED["list"], required=True)
+    if not isinstance(items, list):
+        raise MalformedRecordError(LIST_MEMBER, items, _EXPECTED["list"])
+    summaries = [normalize_summary(item, where=f"{LIST_MEMBER}[{index}]")
+                 for index, item in enumerate(items)]
+    token = page.get("nextToken")
+    if token is not None and not isinstance(token, str):
+        raise MalformedRecordError("nextToken", token, _EXPECTED["string"])
+    return summaries, token
+
+
+def _as_mapping(value: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise MalformedDataError(f"{what} is {shown(value)}, expected an object")
+    return value
 
 
 def empty_record() -> dict[str, Any]:
