@@ -204,10 +204,11 @@ class Connection:
         """Bound the calls this thread makes next to ``seconds`` from now (``None``: no bound)."""
         self._deadline.at = None if seconds is None else time.monotonic() + seconds
 
-    def deadline_passed(self) -> bool:
-        """True when this thread's deadline is set and has passed."""
+    def deadline_passed(self, after: float = 0.0) -> bool:
+        """True when this thread's deadline is set and has passed (or will have, ``after``
+        seconds from now)."""
         at = getattr(self._deadline, "at", None)
-        return at is not None and time.monotonic() >= at
+        return at is not None and time.monotonic() + after >= at
 
 
 class DeadlineExceeded(Exception):
@@ -313,6 +314,7 @@ def _build(settings: ClientSettings) -> Connection:
         session = _assumed_session(session, settings.assume_role, region)
     client = session.client("cleanroomsml", **kwargs)
     connection = Connection(client, client.meta.endpoint_url)
+    _bound_botocore_retries(client, connection)
 
     def refuse_late_retry(**_: Any) -> None:
         if connection.deadline_passed():
@@ -406,3 +408,44 @@ def _assumed_session(base: Any, role: AssumeRole, region: str | None) -> Any:
     core = CoreSession()
     core._credentials = DeferredRefreshableCredentials(fetch, "assume-role")
     return boto3.session.Session(botocore_session=core, region_name=region)
+
+
+def _bound_botocore_retries(client: Any, connection: Connection) -> None:
+    """Two changes to botocore's own retry handler, for which botocore has no setting.
+
+    * No client-side retry quota. In ``standard`` and ``adaptive`` modes a client shares one
+      quota of 500 tokens: each retry takes 5 (throttling) or 14 (other errors), and only a
+      success gives some back. Under sustained throttling the 1,000 lookups of a drift check
+      through the one shared client drain it, and from then on calls fail at their first error,
+      long before ``max_attempts`` (7 to 20 of 1,000 entries lost at 30% throttling and 5%
+      errors). Terraform's AWS provider users hit the same wall
+      (hashicorp/terraform-provider-aws#34669, #36094). ``max_attempts`` and the deadline bound
+      every call instead.
+    * No back-off sleep that would end past the deadline: the call ends at once with its last
+      real error ("throttled ... gave up after N attempts") instead of sleeping up to 20 s
+      beyond the timeout and then timing out.
+
+    The handler is found under the id botocore registers it with; if that ever changes, this
+    does nothing and tests/test_reliability.py fails.
+    """
+    from botocore.retries.quota import RetryQuota
+
+    events = client.meta.events
+    service = client.meta.service_model.service_id.hyphenize()
+    event, unique_id = f"needs-retry.{service}", f"retry-config-{service}"
+    registered = getattr(getattr(events, "_emitter", None), "_unique_id_handlers", {})
+    botocore_retry = (registered.get(unique_id) or {}).get("handler")
+    if botocore_retry is None:
+        return
+    checker = getattr(getattr(botocore_retry, "__self__", None), "_retry_quota", None)
+    if checker is not None and hasattr(checker, "_quota"):  # standard.RetryQuotaChecker
+        checker._quota = RetryQuota(initial_capacity=2**62)
+
+    def retry_within_deadline(**kwargs: Any) -> Any:
+        delay = botocore_retry(**kwargs)  # seconds to sleep before retrying; None: no retry
+        if delay and connection.deadline_passed(after=delay):
+            return False
+        return delay
+
+    events.unregister(event, unique_id=unique_id)
+    events.register(event, retry_within_deadline, unique_id=unique_id)

@@ -1,4 +1,8 @@
-"""Injected faults: throttling (429), server errors (500) and latency, reproducible by seed."""
+"""Injected faults: throttling (429), server errors (500) and latency, reproducible by seed.
+
+Every injected throttle and error is counted (:meth:`Faults.counts`), so a test can prove the
+faults really happened, not only that the client survived them.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,21 @@ class FaultSettings:
     latency_ms: float = 0
 
 
+@dataclass(frozen=True)
+class FaultCounts:
+    """How many requests were answered with each injected fault."""
+
+    throttled: int = 0
+    """429 ThrottlingException."""
+    failed: int = 0
+    """500 InternalServerException."""
+
+    @property
+    def total(self) -> int:
+        """Every injected fault."""
+        return self.throttled + self.failed
+
+
 class Faults:
     """Decides, per request, whether to throttle, fail or pass. Thread-safe.
 
@@ -50,6 +69,8 @@ class Faults:
     ) -> None:
         self._lock = threading.Lock()
         self._random = random.Random(seed)
+        self._throttled = 0
+        self._failed = 0
         self.settings = FaultSettings()
         self.update(throttle_rate=throttle_rate, error_rate=error_rate, latency_ms=latency_ms)
 
@@ -77,11 +98,23 @@ class Faults:
             return None  # the common case costs no lock
         with self._lock:
             throttle, error = self._random.random(), self._random.random()
-        if throttle < settings.throttle_rate:
-            return self.THROTTLE
-        if error < settings.error_rate:
-            return self.ERROR
+            if throttle < settings.throttle_rate:
+                self._throttled += 1
+                return self.THROTTLE
+            if error < settings.error_rate:
+                self._failed += 1
+                return self.ERROR
         return None
+
+    def counts(self) -> FaultCounts:
+        """The faults injected so far (since creation or :meth:`reset_counts`)."""
+        with self._lock:
+            return FaultCounts(throttled=self._throttled, failed=self._failed)
+
+    def reset_counts(self) -> None:
+        """Set :meth:`counts` back to zero."""
+        with self._lock:
+            self._throttled = self._failed = 0
 
     @property
     def latency_seconds(self) -> float:

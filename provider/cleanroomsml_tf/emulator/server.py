@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from cleanroomsml_tf.emulator import protocol
 from cleanroomsml_tf.emulator.data import DataSet, EmulatorError, as_document
-from cleanroomsml_tf.emulator.faults import Faults
+from cleanroomsml_tf.emulator.faults import FaultCounts, Faults
 from cleanroomsml_tf.emulator.protocol import Request, ServiceException
 
 Models = Sequence[Mapping[str, Any]] | Mapping[str, Any] | None
@@ -290,9 +290,15 @@ class Emulator:
         return self._request_count
 
     def reset_request_count(self) -> None:
-        """Set :attr:`request_count` back to 0."""
+        """Set :attr:`request_count` (and :attr:`injected_faults`) back to 0."""
         with self._lock:
             self._request_count = 0
+        self.faults.reset_counts()
+
+    @property
+    def injected_faults(self) -> FaultCounts:
+        """Throttles and server errors injected since start-up (or the last reset)."""
+        return self.faults.counts()
 
     # -- request handling (called from handler threads) ---------------------------------------
 
