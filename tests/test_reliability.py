@@ -8,8 +8,8 @@ CLI process and Terraform (the newest found), all over real HTTP to the local en
 * a refused port fails fast, after one attempt.
 
 Time bounds are "the configured timeout + the same front end's start-up, measured in the same test
-against a healthy endpoint, + :data:`SLACK` (:data:`PROCESS_SLACK`)": below what one more
-attempt would take.
+against a healthy endpoint" with room for noise (:data:`SLACK`, :data:`START_UP_FACTOR`); the
+emulator's request count proves how many attempts were made.
 """
 
 from __future__ import annotations
@@ -47,9 +47,11 @@ HUNG_MS = 60_000
 """Latency of a "hung" endpoint: far beyond every timeout used here."""
 SLACK = 0.5
 """Seconds of scheduling noise allowed on top of a measured in-process bound (noisy 2-core VM)."""
-PROCESS_SLACK = 1.0
-"""The same for a new process (CLI, terraform + plugin), whose start-up varies more. Both stay
-below the timeouts used, so one more attempt could never fit under a bound."""
+START_UP_FACTOR = 2
+"""A new process's start-up (the interpreter; terraform + the plugin) varies by up to its own
+length between runs on a loaded 2-core VM (a healthy ``terraform plan``: 1.4 to 3.5 s), so bounds
+allow the measured start-up twice (plus :data:`SLACK`). The exact request count proves there was
+no second attempt; a retried refused connection would add ~10 s of back-off."""
 FORBIDDEN = ("Traceback", "Exception calling application", "plugin crashed")
 
 
@@ -213,8 +215,9 @@ def test_cli_drift_of_1000_entries_under_throttling_and_errors_loses_nothing(
     print(f"drift of 1000 entries: {elapsed:.1f} s, {requests} requests, "
           f"{faults.throttled} throttled, {faults.failed} failed")
 
+    assert result.stdout.startswith("{"), result.stderr
     report = json.loads(result.stdout)
-    lost = [e["error"]["message"] for e in report["entries"] if e["outcome"] != "clean"]
+    lost = [e["error"] or e["findings"] for e in report["entries"] if e["outcome"] != "clean"]
     assert result.returncode == 0, (report["summary"], lost[:3], result.stderr)
     assert result.stderr == ""
     assert report["summary"] == {"entries_in_lock_file": 1000, "checked": 1000, "drifted": 0,
@@ -277,7 +280,7 @@ def test_cli_hung_endpoint_fails_within_the_timeout(make_emulator):
     result, elapsed = timed(lambda: describe(hung.url))
     assert result.returncode == 1
     print(f"cli hung: {elapsed:.2f} s (timeout {timeout:g} s, start-up {overhead:.2f} s)")
-    assert elapsed < timeout + overhead + PROCESS_SLACK, (elapsed, overhead)
+    assert elapsed < timeout + START_UP_FACTOR * overhead + SLACK, (elapsed, overhead)
     line = one_line(result.stderr)
     assert line.startswith("cleanroomsml-tf describe: timed out: ")
     assert_names_everything(line, hung.url, request_id=False)
@@ -297,7 +300,7 @@ def test_cli_refused_port_fails_fast(make_emulator, example_data, tmp_path):
     result, elapsed = timed(lambda: describe(url))
     assert result.returncode == 1
     print(f"cli refused: {elapsed:.2f} s (start-up {overhead:.2f} s)")
-    assert elapsed < overhead + PROCESS_SLACK, (elapsed, overhead)
+    assert elapsed < START_UP_FACTOR * overhead + SLACK, (elapsed, overhead)
     line = one_line(result.stderr)
     assert line.startswith("cleanroomsml-tf describe: endpoint unreachable: ")
     assert_names_everything(line, url, request_id=False)
@@ -316,7 +319,7 @@ def test_cli_refused_port_fails_fast(make_emulator, example_data, tmp_path):
     result, elapsed = timed(lambda: drift(url))
     assert result.returncode == 1 and result.stderr == ""
     print(f"cli drift refused: {elapsed:.2f} s (start-up {overhead:.2f} s)")
-    assert elapsed < overhead + PROCESS_SLACK, (elapsed, overhead)
+    assert elapsed < START_UP_FACTOR * overhead + SLACK, (elapsed, overhead)
     report = json.loads(result.stdout)
     assert [e["error"]["kind"] for e in report["entries"]] == ["Endpoint unreachable"] * 3
 
@@ -446,7 +449,7 @@ def test_terraform_hung_endpoint_times_out_and_refused_port_fails_fast(terraform
         "plan", *tf_vars(hung.url, [CHURN], timeout=timeout), check=False))
     assert result.returncode == 1
     print(f"terraform hung: {elapsed:.2f} s (timeout {timeout:g} s, start-up {overhead:.2f} s)")
-    assert elapsed < timeout + overhead + PROCESS_SLACK, (elapsed, overhead)
+    assert elapsed < timeout + START_UP_FACTOR * overhead + SLACK, (elapsed, overhead)
     output = tf_output(result)
     assert "Error: Request timed out" in output and "timed out: trained model" in output
     assert_names_everything(output, hung.url, request_id=False)
@@ -457,7 +460,7 @@ def test_terraform_hung_endpoint_times_out_and_refused_port_fails_fast(terraform
         "plan", *tf_vars(refused, [CHURN]), check=False))
     assert result.returncode == 1
     print(f"terraform refused: {elapsed:.2f} s (start-up {overhead:.2f} s)")
-    assert elapsed < overhead + PROCESS_SLACK, (elapsed, overhead)
+    assert elapsed < START_UP_FACTOR * overhead + SLACK, (elapsed, overhead)
     output = tf_output(result)
     assert "Error: Endpoint unreachable" in output
     assert "endpoint unreachable: trained model" in output
