@@ -21,6 +21,7 @@ service): it uses the ``AWS_ACCESS_KEY_ID`` pair when set, or fixed local creden
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import threading
 import time
@@ -97,15 +98,18 @@ class ClientSettings:
             )
         for name in ("connect_timeout", "read_timeout", "deadline"):
             value = getattr(self, name)
-            if value is not None and not value > 0:
+            if value is not None and not (value > 0 and math.isfinite(value)):
                 raise ConfigurationError(f"invalid {name} {value!r}: expected seconds > 0")
-        if self.endpoint_url is not None:
-            parsed = urllib.parse.urlparse(self.endpoint_url)
-            if parsed.scheme not in ("http", "https") or not parsed.netloc:
-                raise ConfigurationError(
-                    f"invalid endpoint {self.endpoint_url!r}: expected an http(s) URL such as "
-                    f"{DEFAULT_LOCAL_ENDPOINT}"
-                )
+        if self.endpoint_url is not None and not _usable_endpoint(self.endpoint_url):
+            raise ConfigurationError(
+                f"invalid endpoint {self.endpoint_url!r}: expected an http(s) URL such as "
+                f"{DEFAULT_LOCAL_ENDPOINT}"
+            )
+        if self.region and not _usable_region(self.region):
+            raise ConfigurationError(
+                f"invalid region {self.region!r}: expected an AWS region name such as us-east-1 "
+                "(letters, digits and inner hyphens, at most 63 characters)"
+            )
         for name in ("shared_config_files", "shared_credentials_files"):
             files = getattr(self, name)
             if files is not None and len(files) > 1:
@@ -113,6 +117,36 @@ class ClientSettings:
                     f"invalid {name} {list(files)!r}: botocore reads one file; give exactly one"
                 )
         return self
+
+
+def _usable_endpoint(url: str) -> bool:
+    """A URL the client can be built with: printable ASCII, http(s), a host botocore accepts,
+    a port in range. (botocore and urllib refuse the others only when the client is built or
+    the request sent, with a bare ValueError.)"""
+    from botocore.utils import is_valid_uri
+
+    if not url.isascii() or any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    try:
+        parsed = urllib.parse.urlsplit(url)
+        port = parsed.port  # ValueError when not a number or out of range
+    except ValueError:
+        return False
+    return (parsed.scheme in ("http", "https") and bool(parsed.hostname)
+            and (port is None or 0 <= port <= 65535) and bool(is_valid_uri(url)))
+
+
+def _usable_region(region: str) -> bool:
+    """botocore's own region check (it runs only when the client is built), without the
+    trailing newline its ``$`` lets through."""
+    from botocore.exceptions import InvalidRegionError
+    from botocore.utils import validate_region_name
+
+    try:
+        validate_region_name(region)
+    except InvalidRegionError:
+        return False
+    return "\n" not in region
 
 
 def settings_from_provider_config(
@@ -145,6 +179,12 @@ def settings_from_provider_config(
         return tuple(item for item in value if item is not None and item is not unknown)
 
     max_attempts = known(config.get("max_attempts"))
+    if isinstance(max_attempts, str):  # cty sends a number float64 cannot hold exactly as text
+        try:
+            max_attempts = float(max_attempts)
+        except ValueError:
+            raise ConfigurationError(
+                f"invalid max_attempts {max_attempts!r}: expected an integer >= 1") from None
     if isinstance(max_attempts, float):
         if not max_attempts.is_integer():  # Terraform numbers arrive as floats
             raise ConfigurationError(
@@ -153,7 +193,7 @@ def settings_from_provider_config(
     timeout = known(config.get("timeout"))
     if timeout is not None:
         timeout = float(timeout)
-        if not timeout > 0:  # named as the user wrote it, not as the three settings it sets
+        if not (timeout > 0 and math.isfinite(timeout)):  # named as the user wrote it
             raise ConfigurationError(f"invalid timeout {timeout:g}: expected seconds > 0")
     return ClientSettings(
         region=known(config.get("region")),
@@ -267,8 +307,12 @@ def _session(settings: ClientSettings) -> Any:
         return boto3.session.Session(
             botocore_session=core, profile_name=settings.profile, region_name=region
         )
-    except botocore.exceptions.ProfileNotFound as error:
-        raise ConfigurationError(f"invalid profile {settings.profile!r}: {error}") from None
+    except botocore.exceptions.ProfileNotFound:
+        # botocore's message repeats the name raw (a "\r" in it would break the one line)
+        raise ConfigurationError(
+            f"invalid profile {settings.profile!r}: expected a profile of the shared AWS config "
+            "files; it could not be found"
+        ) from None
 
 
 def _profile_endpoint(session: Any) -> str | None:

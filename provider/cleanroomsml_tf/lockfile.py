@@ -38,6 +38,7 @@ import copy
 import datetime as _dt
 import json
 import os
+import re
 import shlex
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -327,6 +328,7 @@ def _short(message: str, limit: int = 300) -> str:
 
 
 def _entry_from_json(key: str, value: Mapping[str, Any], path: Path) -> LockEntry:
+    shown = key if key.isprintable() else repr(key)  # a control character would break the line
     ref_json = value["ref"]
     ref = ModelRef(
         trained_model_arn=ref_json["trained_model_arn"],
@@ -335,23 +337,43 @@ def _entry_from_json(key: str, value: Mapping[str, Any], path: Path) -> LockEntr
     )
     problems = ref.errors()
     if problems:
-        raise LockFileError(path, f"entry {key}: {problems[0]}")
+        raise LockFileError(path, f"entry {shown}: {problems[0]}")
     if ref.key != key:
-        raise LockFileError(path, f"entry {key}: key does not match its ref (expected {ref.key})")
+        raise LockFileError(path, f"entry {shown}: key does not match its ref (expected {ref.key})")
     record = value["record"]
     for name in ("trained_model_arn", "collaboration_identifier"):
         if record[name] != getattr(ref, name):
             raise LockFileError(
-                path, f"entry {key}: record {name} {record[name]!r} does not match the key"
+                path, f"entry {shown}: record {name} {record[name]!r} does not match the key"
             )
     pinned = ref.version_identifier
     if pinned is not None and record["version_identifier"] != pinned:
         raise LockFileError(
             path,
-            f"entry {key}: record version_identifier {record['version_identifier']!r} "
+            f"entry {shown}: record version_identifier {record['version_identifier']!r} "
             f"does not match the requested version",
         )
+    if not _is_resolved_at(value["resolved_at"]):
+        raise LockFileError(
+            path, f"entry {shown}: resolved_at {value['resolved_at']!r} is not an RFC 3339 UTC "
+            "timestamp such as 2026-09-01T08:00:00Z",
+        )
     return LockEntry(ref, dict(record), value["resolved_at"])
+
+
+_RESOLVED_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z")
+
+
+def _is_resolved_at(text: str) -> bool:
+    # The schema's pattern, as Python's jsonschema applies it (re.search), lets near misses
+    # through: "\d" takes any Unicode digit and "$" a trailing newline; nor is 2026-13-45 a date.
+    if _RESOLVED_AT.fullmatch(text) is None:
+        return False
+    try:
+        record_table.parse_timestamp(text)
+    except ValueError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- writing

@@ -131,6 +131,22 @@ def clear_synth_cache() -> None:
 _DEFAULT_PROVIDER_ATTRIBUTE = "_cleanroomsml_default_provider"
 
 
+def _allow_list(value: Any, id: str) -> tuple[str, ...] | None:  # noqa: A002
+    """``allowed_statuses`` as a tuple (one string: that status); one that allows nothing, or
+    not of strings, is refused."""
+    if value is None:
+        return None
+    try:
+        items = (value,) if isinstance(value, str) else tuple(value)
+    except TypeError:
+        items = ()
+    if not items or not all(isinstance(item, str) and item for item in items):
+        raise LookupConfigurationError(
+            f"invalid allowed_statuses {value!r} for TrainedModelLookup {id!r}: expected None "
+            "or a non-empty list of statuses such as ['ACTIVE']")
+    return items
+
+
 class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defined]
     """Look up an AWS Clean Rooms ML trained model and expose its attributes.
 
@@ -168,12 +184,10 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
             raise LookupConfigurationError(
                 f"invalid resolve {resolve!r} for TrainedModelLookup {id!r}: "
                 "expected 'plan' or 'synth'")
-        if isinstance(allowed_statuses, str):
-            allowed_statuses = (allowed_statuses,)
         self._ref = ModelRef(trained_model_arn, collaboration_identifier, version_identifier)
         self._validate_ref()
         self._resolve: Resolve = resolve
-        self._allowed = None if allowed_statuses is None else tuple(allowed_statuses)
+        self._allowed = _allow_list(allowed_statuses, id)
         self._provider = provider
         self._lock_path = None if lock_path is None else Path(lock_path)
         self._settings = settings
@@ -199,7 +213,8 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
         # Tokens (another resource's attribute) can only be checked by Terraform.
         fields = (self._ref.trained_model_arn, self._ref.collaboration_identifier,
                   self._ref.version_identifier)
-        if not any(_cdktf.Token.is_unresolved(f) for f in fields if f is not None):
+        # Only strings can be tokens (jsii cannot even ask about bytes or arbitrary objects).
+        if not any(_cdktf.Token.is_unresolved(f) for f in fields if isinstance(f, str)):
             self._ref.validate()
 
     def _default_provider(self) -> CleanroomsmlProvider:

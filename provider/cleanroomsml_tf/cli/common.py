@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -34,7 +35,8 @@ def bounded(
         too_low = (minimum is not None and value < minimum) or (
             strictly_positive and not value > 0
         )
-        if too_low or (maximum is not None and value > maximum):
+        not_finite = not math.isfinite(value)  # "nan", "inf", "1e400"
+        if too_low or not_finite or (maximum is not None and value > maximum):
             raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
         return value
 

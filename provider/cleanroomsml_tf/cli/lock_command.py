@@ -89,6 +89,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def run_add(args: argparse.Namespace) -> int:
     """``lock add``: one model, or every model of a collaboration with ``--all``."""
     from cleanroomsml_tf.identifiers import ModelRef, validate_field
+    from cleanroomsml_tf.lockfile import read
     from cleanroomsml_tf.lookup import Resolver
 
     if args.all and (args.trained_model_arn or args.version_identifier):
@@ -96,6 +97,7 @@ def run_add(args: argparse.Namespace) -> int:
                          "--version-identifier")
     if not args.all and not args.trained_model_arn:
         args.usage_error("give --trained-model-arn ARN, or --all for every model")
+    read(lock_path_from_args(args), missing_ok=True)  # a broken lock file: refused before requests
     resolver = Resolver(settings_from_args(args).check())
     if args.all:
         collaboration = validate_field("collaboration_identifier", args.collaboration_identifier)

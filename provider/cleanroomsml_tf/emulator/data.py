@@ -72,7 +72,7 @@ def load_data_file(path: str | Path) -> dict[str, Any]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise EmulatorDataError(f"invalid emulator data {source}: not JSON: {error}") from None
-    validate_document(document, source)
+    DataSet(document, source)  # validates, and finds versions listed twice, naming the file
     return document
 
 
@@ -128,6 +128,7 @@ class DataSet:
 
     def __init__(self, document: Mapping[str, Any], source: str = "data") -> None:
         validate_document(document, source)
+        self._source = source
         self.access_denied = frozenset(document.get("accessDenied", ()))
         self._models: dict[tuple[str, str], _Model] = {}
         # Per collaboration, model keys in order of first appearance: a stable list order.
@@ -151,7 +152,7 @@ class DataSet:
         if version is not None:
             if version in model.bodies:
                 raise EmulatorDataError(
-                    f"invalid emulator data: trainedModels[{index}] "
+                    f"invalid emulator data {self._source}: trainedModels[{index}] "
                     f"(trainedModelArn {key[1]}): field 'versionIdentifier': version {version} "
                     f"appears twice for this model in collaboration {key[0]}"
                 )

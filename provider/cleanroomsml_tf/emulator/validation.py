@@ -19,7 +19,7 @@ def first_problem(document: Any) -> str | None:
     errors = sorted(validator(EMULATOR_DATA).iter_errors(document), key=_order)
     if errors:
         return _describe(document, errors[0])
-    return _timestamp_problem(document)
+    return _identifier_problem(document) or _timestamp_problem(document)
 
 
 def _order(error: Any) -> tuple[int, int, str]:
@@ -34,7 +34,7 @@ def _where(document: Any, path: Sequence[Any]) -> tuple[str, list[str]]:
         label = f"trainedModels[{path[1]}]"
         item = document["trainedModels"][path[1]]
         arn = item.get("trainedModelArn") if isinstance(item, dict) else None
-        if isinstance(arn, str):
+        if isinstance(arn, str) and arn.isprintable():  # a bad one is shown (repr) as the value
             label += f" (trainedModelArn {arn})"
         return label, [str(p) for p in path[2:]]
     if path:
@@ -78,6 +78,33 @@ def _join(where: str, parts: list[str], problem: str, missing_field: str | None 
     if not parts:
         return f"{where}: {problem}"
     return f"{where}: field '{_field(parts)}': {problem}"
+
+
+# The members a request looks models up by, and the identifier each must be.
+_IDENTIFIERS = {
+    "trainedModelArn": "trained_model_arn",
+    "collaborationIdentifier": "collaboration_identifier",
+    "versionIdentifier": "version_identifier",
+}
+
+
+def _identifier_problem(document: Any) -> str | None:
+    """Identifiers must match their pattern as a whole: jsonschema matches with ``re.search``,
+    whose ``$`` also accepts a trailing newline."""
+    from cleanroomsml_tf.errors import InvalidInputError
+    from cleanroomsml_tf.identifiers import validate_field
+
+    for index, item in enumerate(document["trainedModels"]):
+        for member, field in _IDENTIFIERS.items():
+            value = item.get(member)
+            if value is None:
+                continue
+            try:
+                validate_field(field, value)
+            except InvalidInputError as error:
+                where, _ = _where(document, ["trainedModels", index])
+                return f"{where}: field '{member}': {value!r}: expected {error.expected}"
+    return None
 
 
 def _timestamp_problem(document: Any) -> str | None:

@@ -83,10 +83,11 @@ class TrainedModelDataSource(ProviderDataSource):
             collaboration_identifier=config.get("collaboration_identifier"),  # type: ignore[arg-type]
             version_identifier=config.get("version_identifier"),
         )
-        errors = ref.errors()
-        if errors:
-            for error in errors:
-                add_invalid_input(diags, error)
+        for error in ref.errors():
+            add_invalid_input(diags, error)
+        # Known only now when it comes from another resource: checked again before the request.
+        validate_allowed_statuses(diags, config, "allowed_statuses")
+        if diags.has_errors():
             return None
         record = self.provider.resolver.get_trained_model(ref)
         allowed = _known_strings(config.get("allowed_statuses"))
