@@ -1,103 +1,100 @@
 """Launch-to-handshake time of terraform-provider-cleanroomsml, the way Terraform launches it.
 
 Terraform starts the provider ~3 times per plan (schema, validate, plan/apply), so every
-millisecond before the go-plugin handshake line is paid several times per run. This script
-installs the launcher into a temporary mirror, starts it N times with the environment Terraform
-sets (magic cookie, protocol versions, client certificate), times the first stdout line, stops
-the process, and prints median/p90 next to a baseline measured in the same run
-(``python -c pass`` with the same interpreter and flags).
+millisecond before the go-plugin handshake line is paid several times per run. This installs the
+launcher into a temporary mirror, starts it with the environment Terraform sets (magic cookie,
+protocol versions, client certificate), times spawn -> first stdout line and stops the process.
+Baseline: ``python -I -c pass`` with the same interpreter, measured interleaved in the same run.
 
-    python benchmarks/plugin_startup.py [-n 20]
+    python benchmarks/plugin_startup.py [--quick] [-n 30]
 
-Target: median <= 150 ms on a 2-core CI machine.
+Target: median <= 150 ms on a 2-core machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-TARGET_MEDIAN_MS = 150.0
-MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
+import harness
+from harness import BenchmarkError, Row
+
+NAME = "plugin_startup"
+TARGET_MEDIAN_S = 0.150
 
 
 def terraform_env(home: Path) -> dict[str, str]:
     """The variables go-plugin sets when Terraform launches a provider."""
+    from cleanroomsml_tf.plugin.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
+
     env = dict(os.environ)
     env.update(
         HOME=str(home),
-        TF_PLUGIN_MAGIC_COOKIE=MAGIC_COOKIE,
         PLUGIN_PROTOCOL_VERSIONS="6",
         PLUGIN_MIN_PORT="10000",
         PLUGIN_MAX_PORT="25000",
         PLUGIN_CLIENT_CERT="-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n",
     )
+    env[MAGIC_COOKIE_KEY] = MAGIC_COOKIE_VALUE
     env.pop("TF_LOG", None)
+    env.pop("TF_LOG_PROVIDER", None)
     return env
 
 
 def time_handshake(command: list[str], env: dict[str, str]) -> float:
-    """Milliseconds from spawn to the handshake line on stdout; the process is then stopped."""
-    start = time.perf_counter()
+    """Seconds from spawn to the handshake line on stdout; the process is then stopped."""
+    started = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
     line = process.stdout.readline() if process.stdout else ""
-    elapsed = (time.perf_counter() - start) * 1e3
+    elapsed = time.perf_counter() - started
     process.terminate()
     process.wait(timeout=10)
+    if process.stdout:
+        process.stdout.close()
     if not line.startswith("1|6|unix|"):
-        raise SystemExit(f"unexpected handshake from {command[0]}: {line!r}")
+        raise BenchmarkError(f"unexpected handshake from {command[0]}: {line!r}")
     return elapsed
 
 
-def time_baseline(env: dict[str, str]) -> float:
-    """Milliseconds to start and exit ``python -I -c pass`` (interpreter floor)."""
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-I", "-c", "pass"], env=env, check=True)
-    return (time.perf_counter() - start) * 1e3
-
-
-def p90(samples: list[float]) -> float:
-    """90th percentile (nearest rank)."""
-    ordered = sorted(samples)
-    return ordered[max(0, round(0.9 * len(ordered)) - 1)]
-
-
-def main() -> int:
-    """Run the benchmark; exit 1 when the median misses the target."""
+def run(quick: bool = False, n: int | None = None) -> list[Row]:
+    """Median launch-to-handshake time against ``python -I -c pass``."""
     from cleanroomsml_tf.plugin.install import install
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", type=int, default=20, help="launches per row (default 20)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    rounds = n or (10 if quick else 30)
+    with tempfile.TemporaryDirectory(prefix="bench-plugin-") as tmp:
         home = Path(tmp)
-        launcher = install(home / "plugins")
+        launcher = str(install(home / "plugins"))
         env = terraform_env(home)
-        time_handshake([str(launcher)], env)  # warm-up: TLS key cached, bytecode written
-        rows = {
-            "python -I -c pass (baseline)": [time_baseline(env) for _ in range(args.n)],
-            "plugin launcher (as Terraform)": [
-                time_handshake([str(launcher)], env) for _ in range(args.n)
-            ],
-        }
-    baseline = statistics.median(rows["python -I -c pass (baseline)"])
-    print(f"{'command':<34} {'n':>3} {'median ms':>10} {'p90 ms':>8} {'x baseline':>11}")
-    for name, samples in rows.items():
-        median = statistics.median(samples)
-        print(f"{name:<34} {len(samples):>3} {median:>10.1f} {p90(samples):>8.1f} "
-              f"{median / baseline:>11.1f}")
-    plugin_median = statistics.median(rows["plugin launcher (as Terraform)"])
-    verdict = "OK" if plugin_median <= TARGET_MEDIAN_MS else "MISSED"
-    print(f"target: median <= {TARGET_MEDIAN_MS:.0f} ms -> {verdict} ({plugin_median:.1f} ms)")
-    return 0 if verdict == "OK" else 1
+        # The warm-up round caches the TLS key pair and writes bytecode, as any second launch.
+        samples = harness.interleaved({
+            "python -I -c pass": lambda: harness.time_command(
+                [sys.executable, "-I", "-c", "pass"], env=env),
+            "plugin launcher": lambda: time_handshake([launcher], env),
+        }, rounds)
+    baseline, plugin = (Row(NAME, variant, values) for variant, values in samples.items())
+    harness.compare([baseline, plugin], baseline)
+    median = plugin.median or 0.0
+    harness.check_target(plugin, f"median <= {TARGET_MEDIAN_S * 1e3:.0f} ms",
+                         median <= TARGET_MEDIAN_S)
+    plugin.note = "spawn -> handshake line, as Terraform launches it"
+    return [baseline, plugin]
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-n", type=int, help="launches per variant (default 30, --quick 10)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run this benchmark alone and print its table."""
+    return harness.standalone(__doc__, run, argv, _options)
 
 
 if __name__ == "__main__":

@@ -1,27 +1,29 @@
-"""Synth time of 100 TrainedModelLookups vs the same stack from raw TerraformDataSource objects.
-
-    python benchmarks/synth_lookups.py [--lookups 100] [--rounds 7]
+"""Synth time of a 100-lookup stack: TrainedModelLookup against raw TerraformDataSource objects.
 
 Both stacks have the same Terraform content: per model one data source (with allowed_statuses)
 and five outputs with fixed names. The raw variant sets arguments with ``add_override`` and
 references attributes with ``interpolation_for_attribute``; the lookup variant goes through
 the generated bindings (a Python ``synthesize_attributes`` callback per data source). Rounds
-alternate between the variants in one process (one jsii runtime), the median is reported.
-Target: lookups within 10% of raw (exit status 1 if missed).
+alternate between the variants in one process (one jsii runtime) after a small warm-up stack
+and (full run) one untimed full-size round.
+
+    python benchmarks/synth_lookups.py [--quick] [--lookups 100] [--rounds 11]
+
+Target: lookups within 10% of raw (ratio <= 1.10).
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "provider"))
+import harness
+from harness import Row
 
+NAME = "synth_lookups"
+TARGET_RATIO = 1.10
 COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
 ARN = ("arn:aws:cleanrooms-ml:us-east-1:111122223333:membership/"
        "8d2e4f6a-1b3c-4d5e-8f70-9a1b2c3d4e5f/trained-model/c0ffee00-{:04d}-4a2b-9c3d-000000000001")
@@ -43,17 +45,19 @@ def lookup_stack(cdktf: Any, count: int) -> str:
     for i in range(count):
         TrainedModelLookup(stack, f"m{i}", trained_model_arn=ARN.format(i),
                            collaboration_identifier=COLLABORATION, provider=provider)
-    return cdktf.Testing.synth(stack)
+    return str(cdktf.Testing.synth(stack))
 
 
 def raw_stack(cdktf: Any, count: int) -> str:
     """The same Terraform from raw TerraformDataSource/TerraformOutput objects."""
+    from constructs import Construct
+
     from cleanroomsml_tf.cdk import CleanroomsmlProvider
 
     stack = cdktf.TerraformStack(cdktf.Testing.app(), "bench")
     provider = CleanroomsmlProvider(stack, "cleanroomsml")
     for i in range(count):
-        group = _construct(f"m{i}", stack)  # same construct depth as a lookup
+        group = Construct(stack, f"m{i}")  # same construct depth as a lookup
         data = cdktf.TerraformDataSource(
             group, "model", terraform_resource_type="cleanroomsml_collaboration_trained_model",
             provider=provider)
@@ -64,48 +68,44 @@ def raw_stack(cdktf: Any, count: int) -> str:
             output = cdktf.TerraformOutput(group, name,
                                            value=data.interpolation_for_attribute(path))
             output.override_logical_id(f"m{i}_{name}")
-    return cdktf.Testing.synth(stack)
+    return str(cdktf.Testing.synth(stack))
 
 
-def _construct(id: str, scope: Any) -> Any:  # noqa: A002
-    from constructs import Construct
-
-    return Construct(scope, id)
-
-
-def measure(build: Callable[[Any, int], str], cdktf: Any, count: int) -> float:
-    """Seconds for one build + synth."""
-    started = time.perf_counter()
-    build(cdktf, count)
-    return time.perf_counter() - started
+def synth(build: Callable[[Any, int], str], cdktf: Any, count: int) -> Callable[[], float]:
+    """A measurement: seconds for one build + synth of ``count`` models."""
+    return lambda: harness.time_call(lambda: build(cdktf, count))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the rounds, print the table and the ratio."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lookups", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=7)
-    args = parser.parse_args(argv)
-
+def run(quick: bool = False, lookups: int = 100, rounds: int | None = None) -> list[Row]:
+    """Median build + synth time, TrainedModelLookup against raw TerraformDataSource."""
     from cleanroomsml_tf.cdk.compat import cdktf_module
 
+    rounds = rounds or (3 if quick else 11)
     cdktf = cdktf_module()
-    lookup_stack(cdktf, 5)  # warm-up: jsii start, class generation, caches
+    # Warm-up: jsii start, class generation, caches; then (full run) one full-size round, as
+    # the first large stacks of a process are slower (seen: 2-3x on this VM).
+    lookup_stack(cdktf, 5)
     raw_stack(cdktf, 5)
-    times: dict[str, list[float]] = {"raw TerraformDataSource": [], "TrainedModelLookup": []}
-    for _ in range(args.rounds):
-        times["raw TerraformDataSource"].append(measure(raw_stack, cdktf, args.lookups))
-        times["TrainedModelLookup"].append(measure(lookup_stack, cdktf, args.lookups))
-    print(f"{args.lookups} models x (data source + 5 outputs), {args.rounds} rounds, "
-          f"{cdktf.__name__}")
-    print(f"{'variant':<26} {'median s':>9} {'min s':>8} {'max s':>8}")
-    for name, values in times.items():
-        print(f"{name:<26} {statistics.median(values):>9.3f} {min(values):>8.3f} "
-              f"{max(values):>8.3f}")
-    ratio = (statistics.median(times["TrainedModelLookup"])
-             / statistics.median(times["raw TerraformDataSource"]))
-    print(f"ratio lookup/raw: {ratio:.3f} (target <= 1.10)")
-    return 0 if ratio <= 1.10 else 1
+    samples = harness.interleaved({
+        f"raw TerraformDataSource x{lookups}": synth(raw_stack, cdktf, lookups),
+        f"TrainedModelLookup x{lookups}": synth(lookup_stack, cdktf, lookups),
+    }, rounds, warmup=0 if quick else 1)
+    raw, lookup = (Row(NAME, variant, values) for variant, values in samples.items())
+    harness.compare([raw, lookup], raw)
+    harness.check_target(lookup, f"ratio <= {TARGET_RATIO:.2f}",
+                         (lookup.ratio or 0) <= TARGET_RATIO)
+    raw.note = lookup.note = f"{cdktf.__name__}, build + synth"
+    return [raw, lookup]
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lookups", type=int, default=100, help="models in the stack")
+    parser.add_argument("--rounds", type=int, help="synths per variant (default 11, quick 3)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run this benchmark alone and print its table."""
+    return harness.standalone(__doc__, run, argv, _options)
 
 
 if __name__ == "__main__":
