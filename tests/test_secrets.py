@@ -331,3 +331,21 @@ def _tree_text(directory: Path) -> str:
     files = sorted(p for p in directory.rglob("*") if p.is_file())
     assert files, f"nothing synthesized under {directory}"
     return "\n".join(f"{p.relative_to(directory)}\n{p.read_text()}" for p in files)
+
+
+
+@pytest.mark.parametrize("first", list("0123456789abcdef"))
+def test_a_signature_is_redacted_whole_whatever_its_first_hex_digit(first):
+    """A signature starting with ``b`` once kept its first digit (``b`` was read as a bytes
+    prefix, ``Signature=b<redacted>``): every form botocore logs loses the whole value."""
+    from cleanroomsml_tf.redaction import redact
+
+    signature = first + "0123456789abcdef" * 3 + "0123456789abcde"
+    forms = {
+        f"Signature={signature}": "Signature=<redacted>",
+        f"'Authorization': b'AWS4 Signature={signature}'":
+            "'Authorization': b'AWS4 Signature=<redacted>'",
+        f"Signature:\n{signature}": "Signature:\n<redacted>",
+        f"X-Amz-Signature={signature}&x=1": "X-Amz-Signature=<redacted>&x=1",
+    }
+    assert {text: redact(text) for text in forms} == forms

@@ -49,14 +49,14 @@ _FILE_SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security
 _VALUE = r"[^'\"\s,&;}<>\]\)]{4,}"
 _PATTERN_SOURCES = (
     # 'X-Amz-Security-Token': b'...'   x-amz-security-token:...   X-Amz-Security-Token=...
-    r"(?i)(x-amz-security-token['\"]?\s*[:=]\s*b?['\"]?)(" + _VALUE + ")",
+    r"(?i)(x-amz-security-token['\"]?\s*[:=]\s*(?:b?['\"])?)(" + _VALUE + ")",
     # Authorization: ... Signature=<hex>   X-Amz-Signature=<hex>   botocore.auth "Signature:\n<hex>"
-    r"(?i)(signature['\"]?\s*[:=]\s*b?['\"]?)([0-9a-f]{16,})",
+    r"(?i)(signature['\"]?\s*[:=]\s*(?:b?['\"])?)([0-9a-f]{16,})",
     # STS XML: <SecretAccessKey>...</SecretAccessKey>, <SessionToken>...</SessionToken>
     r"(?i)(<(?:secretaccesskey|sessiontoken|securitytoken)>\s*)([^<\s]+)",
     # JSON / dict reprs / INI: "SecretAccessKey": "...", 'aws_session_token': '...', key = ...
     r"(?i)((?:aws_secret_access_key|aws_session_token|aws_security_token|secret_access_key"
-    r"|secretaccesskey|sessiontoken|secret_key|secretkey)['\"]?\s*[:=]\s*b?['\"]?)("
+    r"|secretaccesskey|sessiontoken|secret_key|secretkey)['\"]?\s*[:=]\s*(?:b?['\"])?)("
     + _VALUE + ")",
 )
 _FILE_SECRET_LINE = (
