@@ -30,7 +30,7 @@ from tf.utils import to_dynamic_value
 from cleanroomsml_tf.plugin.install import executable_path
 from cleanroomsml_tf.plugin.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
 from tests.support.example_ids import CHURN, COLLABORATION
-from tests.support.terraform import TerraformBinary, discovered
+from tests.support.terraform import REQUIRED_PROVIDERS, newest
 
 MODEL = "cleanroomsml_collaboration_trained_model"
 KINDS = ("print", "sys.stdout", "sys.__stdout__", "fd1", "DeprecationWarning", "UserWarning",
@@ -217,20 +217,7 @@ def test_stdout_is_exactly_the_handshake_line(noisy_plugin: Path, tmp_path: Path
     assert "Signature=<redacted>" in err
 
 
-def newest_terraform() -> TerraformBinary:
-    binaries = discovered()
-    if not binaries:
-        pytest.fail("no Terraform found: put terraform on PATH or set TERRAFORM_1_0")
-    return binaries[0]
-
-
-CONFIG = f"""
-terraform {{
-  required_providers {{
-    cleanroomsml = {{ source = "cleanroomsml-tf/cleanroomsml" }}
-  }}
-}}
-
+CONFIG = REQUIRED_PROVIDERS + f"""
 provider "cleanroomsml" {{}}
 
 data "cleanroomsml_collaboration_trained_model" "churn" {{
@@ -250,7 +237,7 @@ def test_terraform_trace_apply_through_a_noisy_plugin(
     assert launcher.is_file()
     launcher.write_text(f"#!/bin/sh\nexec {sys.executable} -I {noisy_plugin} \"$@\"\n")
     log = tf_home.parent / "terraform-trace.log"
-    tf = make_terraform(newest_terraform(), files={"main.tf": CONFIG}, env={
+    tf = make_terraform(newest(), files={"main.tf": CONFIG}, env={
         "AWS_ENDPOINT_URL_CLEANROOMSML": emulator.url, "TF_LOG": "trace",
         "TF_LOG_PATH": str(log)})
     tf.init()

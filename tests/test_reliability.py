@@ -38,7 +38,7 @@ from cleanroomsml_tf.identifiers import ModelRef
 from cleanroomsml_tf.lookup import Resolver
 from tests.support.emulator import run_cli
 from tests.support.example_ids import ARN_PREFIX, CHURN, COLLABORATION
-from tests.support.terraform import TerraformBinary, TerraformRunner, discovered
+from tests.support.terraform import REQUIRED_PROVIDERS, TerraformRunner
 
 SEED = 6
 THROTTLE_RATE = 0.3
@@ -326,25 +326,7 @@ def test_cli_refused_port_fails_fast(make_emulator, example_data, tmp_path):
 
 # ============================================================================ Terraform
 
-def _version_key(binary: TerraformBinary) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", binary.version)[:3])
-
-
-@pytest.fixture(scope="module")
-def newest_terraform() -> TerraformBinary:
-    """The newest Terraform found (one version is enough here); fails, never skips, if none."""
-    found = discovered()
-    if not found:
-        pytest.fail("no Terraform found: put terraform on PATH or run scripts/setup.sh")
-    return max(found, key=_version_key)
-
-
-TERRAFORM_CONFIG = """
-terraform {
-  required_providers {
-    cleanroomsml = { source = "cleanroomsml-tf/cleanroomsml" }
-  }
-}
+TERRAFORM_CONFIG = REQUIRED_PROVIDERS + """
 
 variable "endpoint" { type = string }
 variable "max_attempts" {

@@ -32,7 +32,7 @@ from cleanroomsml_tf import redaction
 from cleanroomsml_tf.emulator import Emulator
 from tests.support.emulator import run_cli
 from tests.support.example_ids import CHURN, COLLABORATION
-from tests.support.terraform import discovered
+from tests.support.terraform import REQUIRED_PROVIDERS, newest
 
 
 def base64_forms(value: str) -> set[str]:
@@ -256,18 +256,9 @@ def test_cli_debug_output_lock_file_and_drift_reports(world, tmp_path):
 
 def test_terraform_state_saved_plan_and_trace_log(world, make_terraform, tmp_path):
     """plan -out, show -json, apply of the saved plan, all at TF_LOG=trace with TF_LOG_PATH."""
-    binaries = discovered()
-    if not binaries:
-        pytest.fail("no Terraform found: put terraform on PATH or set TERRAFORM_1_0")
     since = len(world.seen)
     log = tmp_path / "terraform.log"
-    config = f"""
-terraform {{
-  required_providers {{
-    cleanroomsml = {{ source = "cleanroomsml-tf/cleanroomsml" }}
-  }}
-}}
-
+    config = REQUIRED_PROVIDERS + f"""
 provider "cleanroomsml" {{}}
 
 data "cleanroomsml_collaboration_trained_model" "churn" {{
@@ -279,7 +270,7 @@ output "churn" {{
   value = data.cleanroomsml_collaboration_trained_model.churn
 }}
 """
-    tf = make_terraform(binaries[0], files={"main.tf": config},
+    tf = make_terraform(newest(), files={"main.tf": config},
                         env={"TF_LOG": "trace", "TF_LOG_PATH": str(log)})
     tf.init()
     tf.run("plan", "-input=false", "-out=saved.tfplan")

@@ -19,6 +19,7 @@ from cleanroomsml_tf.client import ClientSettings
 from cleanroomsml_tf.identifiers import ModelRef
 from cleanroomsml_tf.lookup import Resolver
 from tests.support.example_ids import CHURN_V1, CHURN_V2, COLLABORATION
+from tests.support.terraform import REQUIRED_PROVIDERS
 
 pytestmark = pytest.mark.terraform
 
@@ -42,15 +43,6 @@ def closed_port() -> int:
 def provider_block(endpoint: str, alias: str | None = None, extra: str = "") -> str:
     alias_line = f'  alias = "{alias}"\n' if alias else ""
     return f'provider "cleanroomsml" {{\n{alias_line}  endpoint = "{endpoint}"\n{extra}}}\n'
-
-
-REQUIRED = """
-terraform {
-  required_providers {
-    cleanroomsml = { source = "cleanroomsml-tf/cleanroomsml" }
-  }
-}
-"""
 
 
 def json_config(endpoint: str, churn: str, fraud: str) -> dict[str, Any]:
@@ -160,7 +152,7 @@ def test_apply_hcl_and_json(terraform_binary, make_terraform, emulator, example_
 
 def test_validate_names_the_bad_attribute(terraform_binary, make_terraform) -> None:
     """Bad identifiers and regex are caught by ``terraform validate``, on their attributes."""
-    config = REQUIRED + provider_block("http://127.0.0.1:1") + f"""
+    config = REQUIRED_PROVIDERS + provider_block("http://127.0.0.1:1") + f"""
 data "cleanroomsml_collaboration_trained_model" "bad" {{
   trained_model_arn        = "not-an-arn"
   collaboration_identifier = "{COLLABORATION}"
@@ -193,7 +185,7 @@ def test_plan_failures_are_readable(
     missing = churn.rsplit("/", 1)[0] + "/0badc0de-0000-4000-8000-000000000000"
     down = f"http://127.0.0.1:{closed_port()}"
     config = (
-        REQUIRED + provider_block(emulator.url)
+        REQUIRED_PROVIDERS + provider_block(emulator.url)
         + provider_block(down, alias="down", extra="  max_attempts = 1\n")
         + f"""
 data "cleanroomsml_collaboration_trained_model" "missing" {{

@@ -23,7 +23,7 @@ from cleanroomsml_tf.identifiers import ModelRef
 from cleanroomsml_tf.lookup import Resolver
 from tests.support.emulator import emulator_process, run_cli
 from tests.support.example_ids import CHURN, COLLABORATION
-from tests.support.terraform import TerraformBinary, discovered
+from tests.support.terraform import REQUIRED_PROVIDERS
 from tests.support.tls import TlsFiles
 
 CHURN_REF = ModelRef(CHURN, COLLABORATION)
@@ -188,28 +188,9 @@ def test_cli_emulator_bad_tls_options(tls_files: TlsFiles, tmp_path: Path):
 # -- Terraform --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def newest_terraform() -> TerraformBinary:
-    """The newest Terraform found (one version is enough here); none found fails the test."""
-    found = discovered()
-    if not found:
-        pytest.fail("no Terraform found: put terraform on PATH or set TERRAFORM_1_0")
-
-    def key(binary: TerraformBinary) -> tuple[int, ...]:
-        return tuple(int(p) if p.isdigit() else 0 for p in binary.version.split("."))
-
-    return max(found, key=key)
-
-
 def _terraform_config(endpoint: str, insecure: bool) -> str:
     insecure_line = "  insecure = true\n" if insecure else ""
-    return f"""
-terraform {{
-  required_providers {{
-    cleanroomsml = {{ source = "cleanroomsml-tf/cleanroomsml" }}
-  }}
-}}
-
+    return REQUIRED_PROVIDERS + f"""
 provider "cleanroomsml" {{
   endpoint = "{endpoint}"
 {insecure_line}}}

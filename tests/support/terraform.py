@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping
@@ -74,6 +75,34 @@ def discovered() -> list[TerraformBinary]:
     if _DISCOVERED is None:
         _DISCOVERED = discover_terraform()
     return _DISCOVERED
+
+
+def newest() -> TerraformBinary:
+    """The newest Terraform found; fails the test (never skips) when there is none."""
+    found = discovered()
+    if not found:
+        pytest.fail("no Terraform found: put terraform on PATH or set TERRAFORM_1_0")
+
+    def key(binary: TerraformBinary) -> tuple[int, ...]:
+        return tuple(int(part) for part in re.findall(r"\d+", binary.version)[:3])
+
+    return max(found, key=key)
+
+
+@pytest.fixture(scope="session")
+def newest_terraform() -> TerraformBinary:
+    """The newest Terraform found, for tests where one version is enough."""
+    return newest()
+
+
+REQUIRED_PROVIDERS = """
+terraform {
+  required_providers {
+    cleanroomsml = { source = "cleanroomsml-tf/cleanroomsml" }
+  }
+}
+"""
+"""The ``terraform`` block every test configuration starts with (our provider's source)."""
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
