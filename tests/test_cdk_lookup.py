@@ -200,3 +200,17 @@ def test_synth_mode_reaches_clean_rooms_ml_with_the_provider_configuration(
     assert settings.assume_role is not None
     assert settings.assume_role.role_arn == "arn:aws:iam::111122223333:role/ml"
     assert model.instance_type == "ml.m5.2xlarge"  # resolved through that endpoint
+
+
+def test_token_identifiers_are_left_to_terraform_plain_ones_are_checked(cdk, new_stack):
+    """A token (a variable, another resource's attribute) can only be checked at plan time; a
+    plain string is checked at construction even when it looks like an interpolation."""
+    from cdktf import TerraformVariable
+
+    stack = new_stack()
+    arn = TerraformVariable(stack, "arn", type="string")
+    lookup(cdk, stack, trained_model_arn=arn.string_value)
+    data = synth_json(stack)["data"]["cleanroomsml_collaboration_trained_model"]
+    assert next(iter(data.values()))["trained_model_arn"] == "${var.arn}"
+    with pytest.raises(InvalidInputError, match="trained_model_arn"):
+        lookup(cdk, new_stack(), id="plain", trained_model_arn="${var.arn}")
