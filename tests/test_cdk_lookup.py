@@ -45,7 +45,19 @@ def test_properties_cover_every_attribute_flat_and_nested(cdk, new_stack):
         assert getattr(type(model), name).__doc__, name
         assert getattr(model, name) is not None
     assert set(FLAT_NAMES.values()) == {p for p, _ in record.iter_leaf_paths()}
-    assert model.resource_config.instance_type == model.instance_type  # same cached token
+    assert model.instance_type is model.instance_type  # cached
+    # Flat and nested getters are the same Terraform expression.
+    from cdktf import TerraformOutput
+
+    stack = model.node.scope
+    twins = {"flat": model.instance_type, "nested": model.resource_config.instance_type,
+             "flat_n": model.volume_size_in_gb, "nested_n": model.resource_config.volume_size_in_gb}
+    for name, value in twins.items():
+        TerraformOutput(stack, f"twin_{name}", value=value)
+    out = {k[len("twin_"):]: v["value"] for k, v in synth_json(stack)["output"].items()
+           if k.startswith("twin_")}
+    assert out["flat"] == out["nested"] and out["flat"].endswith(".resource_config.instance_type}")
+    assert out["flat_n"] == out["nested_n"] and out["flat_n"].endswith(".volume_size_in_gb}")
     with pytest.raises(AttributeError):
         model.instance_type = "x"  # read-only
 

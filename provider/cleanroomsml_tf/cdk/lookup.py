@@ -324,7 +324,14 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
         attribute = table.attribute_at(path)
         if self._record is not None:
             return _plain(attribute, table.get_path(self._record, path))
-        value: Any = self._data_source
+        data_source = self._data_source
+        if len(parts) == 2 and attribute.is_scalar:
+            # A member of a nested object: one jsii call interpolating the dotted path, not two
+            # (the nested object, then its member); same Terraform expression either way.
+            if attribute.kind == "number":
+                return NumberToken(data_source.get_number_attribute(path))
+            return data_source.get_string_attribute(path)
+        value: Any = data_source
         for part in parts:
             value = getattr(value, part)
         return value
