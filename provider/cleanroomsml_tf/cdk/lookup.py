@@ -325,6 +325,7 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
         if self._record is not None:
             return _plain(attribute, table.get_path(self._record, path))
         data_source = self._data_source
+        assert data_source is not None  # plan mode: no record, a data source
         if len(parts) == 2 and attribute.is_scalar:
             # A member of a nested object: one jsii call interpolating the dotted path, not two
             # (the nested object, then its member); same Terraform expression either way.
