@@ -360,31 +360,24 @@ def _build(settings: ClientSettings) -> Connection:
     connection = Connection(client, client.meta.endpoint_url)
     _bound_botocore_retries(client, connection)
 
-    def refuse_late_retry(**_: Any) -> None:
+    def refuse_late_send(**_: Any) -> None:
+        # Before every request, the next page of a listing included: the deadline bounds it all.
         if connection.deadline_passed():
             raise DeadlineExceeded()
 
-    def veto_hopeless_retry(caught_exception: Exception | None = None, **_: Any) -> bool | None:
-        # Registered first, so its False ("do not retry") wins over botocore's retry handler,
-        # before any back-off sleep: a refused connection means nothing listens there, a rejected
-        # certificate is rejected again, and past the deadline a retry could not finish in time.
-        # The caller gets the last real error.
-        if caught_exception is not None and (
-                is_connection_refused(caught_exception)
-                or is_certificate_rejected(caught_exception)):
-            return False
-        if connection.deadline_passed():
-            return False
-        return None
-
-    client.meta.events.register("before-send.cleanroomsml", refuse_late_retry)
-    client.meta.events.register_first("needs-retry.cleanroomsml", veto_hopeless_retry)
+    client.meta.events.register("before-send.cleanroomsml", refuse_late_send)
     if not settings.verify_tls:
         _silence_per_request_tls_warnings()
     from cleanroomsml_tf.redaction import watch_client
 
     watch_client(client)  # debug logs never show the credentials it signs with
     return connection
+
+
+def _hopeless(error: BaseException | None) -> bool:
+    """A failure no retry can mend: a refused connection (nothing listens there) or a rejected
+    certificate (rejected again next time)."""
+    return error is not None and (is_connection_refused(error) or is_certificate_rejected(error))
 
 
 def is_connection_refused(error: BaseException) -> bool:
@@ -455,8 +448,10 @@ def _assumed_session(base: Any, role: AssumeRole, region: str | None) -> Any:
 
 
 def _bound_botocore_retries(client: Any, connection: Connection) -> None:
-    """Two changes to botocore's own retry handler, for which botocore has no setting.
+    """Three changes to botocore's own retry handler, for which botocore has no setting.
 
+    * No retry of what no retry can mend (:func:`_hopeless`: a refused connection, a rejected
+      certificate), nor once the deadline has passed: the caller gets the error at once.
     * No client-side retry quota. In ``standard`` and ``adaptive`` modes a client shares one
       quota of 500 tokens: each retry takes 5 (throttling) or 14 (other errors), and only a
       success gives some back. Under sustained throttling the 1,000 lookups of a drift check
@@ -470,7 +465,7 @@ def _bound_botocore_retries(client: Any, connection: Connection) -> None:
       beyond the timeout and then timing out.
 
     The handler is found under the id botocore registers it with; if that ever changes, this
-    does nothing and tests/test_reliability.py fails.
+    does nothing and tests/test_reliability.py and tests/test_tls.py fail.
     """
     from botocore.retries.quota import RetryQuota
 
@@ -486,6 +481,9 @@ def _bound_botocore_retries(client: Any, connection: Connection) -> None:
         checker._quota = RetryQuota(initial_capacity=2**62)
 
     def retry_within_deadline(**kwargs: Any) -> Any:
+        # False ("do not retry") ends the call with its last real error, before any sleep.
+        if _hopeless(kwargs.get("caught_exception")) or connection.deadline_passed():
+            return False
         delay = botocore_retry(**kwargs)  # seconds to sleep before retrying; None: no retry
         if delay and connection.deadline_passed(after=delay):
             return False
