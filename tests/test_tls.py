@@ -92,6 +92,7 @@ def test_a_certificate_for_another_host_name_fails(wrong_host_emulator, tls_file
     assert time.monotonic() - started < 5  # not 10 tries with back-off (~11 s)
     assert_verification_failure(str(caught.value), url)
     assert f"hostname '{host}' doesn't match 'example.com'" in str(caught.value)
+    assert "issued to another host name" in str(caught.value)
     assert wrong_host_emulator.request_count == before
 
 

@@ -322,8 +322,17 @@ def _snippet(body: bytes, limit: int = 80) -> str:
 
 
 def _tls_message(error: Exception) -> str:
+    from urllib3.util.ssl_match_hostname import CertificateError
+
+    text = str(error)
+    if isinstance(error.__cause__, CertificateError) or "doesn't match" in text \
+            or "Hostname mismatch" in text:
+        # Trusting a CA cannot help a certificate issued to another name.
+        return (f"{text}; the certificate was issued to another host name: use an endpoint URL "
+                "whose host the certificate names (AWS_CA_BUNDLE only helps when it is the "
+                "certificate authority that is not trusted)")
     return (
-        f"{error}; trust the endpoint's certificate authority with AWS_CA_BUNDLE=/path/to/ca.pem "
+        f"{text}; trust the endpoint's certificate authority with AWS_CA_BUNDLE=/path/to/ca.pem "
         "(turning verification off with insecure = true / --no-verify-ssl is possible, but "
         "lets anyone on the network path forge model records)"
     )
