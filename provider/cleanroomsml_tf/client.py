@@ -366,6 +366,9 @@ def _build(settings: ClientSettings) -> Connection:
             raise DeadlineExceeded()
 
     client.meta.events.register("before-send.cleanroomsml", refuse_late_send)
+    from cleanroomsml_tf import responses
+
+    responses.register(client)  # raw bodies checked before botocore parses them
     if not settings.verify_tls:
         _silence_per_request_tls_warnings()
     from cleanroomsml_tf.redaction import watch_client

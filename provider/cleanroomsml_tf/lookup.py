@@ -14,8 +14,6 @@ parses it (:func:`_check_response`): a malformed one fails with
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -46,15 +44,13 @@ from cleanroomsml_tf.errors import (
     shown,
 )
 from cleanroomsml_tf.identifiers import ModelRef, validate_field
+from cleanroomsml_tf.responses import CUT_SHORT_CODE
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-_CUT_SHORT = "CleanroomsmlTfBodyCutShort"
-"""The error code :func:`_check_response` gives a response whose body was cut short."""
-
 _ERROR_CODES: dict[str, type[RequestError]] = {
-    _CUT_SHORT: MalformedResponseError,
+    CUT_SHORT_CODE: MalformedResponseError,
     "ResourceNotFoundException": ModelNotFoundError,
     "AccessDeniedException": AccessDeniedError,
     "ValidationException": ServiceValidationError,
@@ -74,9 +70,7 @@ class Resolver:
     def connection(self) -> Connection:
         """The shared connection (built on first use, so constructing a Resolver is free)."""
         if self._connection is None:
-            connection = connect(self.settings)
-            _check_responses(connection)
-            self._connection = connection
+            self._connection = connect(self.settings)
         return self._connection
 
     def get_trained_model(self, ref: ModelRef) -> dict[str, Any]:
@@ -183,142 +177,6 @@ def _normalized(response: Any, normalize: Callable[[Any], R]) -> R:
 def _request_id(response: Any) -> str | None:
     meta = response.get("ResponseMetadata") if isinstance(response, Mapping) else None
     return (meta.get("RequestId") or None) if isinstance(meta, Mapping) else None
-
-
-_CHECKED: weakref.WeakSet[Connection] = weakref.WeakSet()
-_CHECKED_LOCK = threading.Lock()
-
-
-def _check_responses(connection: Connection) -> None:
-    """Have the connection's client check every raw response before botocore parses it, once.
-
-    botocore's parser is lenient where a wrong value could slip through (``int(2.5)``, ``True``
-    as an epoch timestamp, a non-JSON 200 body read as ``{}``, a body cut short accepted as is),
-    and it fails with bare ``ValueError``/``AttributeError`` elsewhere. :func:`_check_response`
-    sees the bytes first.
-    """
-    if connection in _CHECKED:
-        return
-    with _CHECKED_LOCK:
-        if connection not in _CHECKED:
-            events = connection.client.meta.events
-            events.register("before-parse.cleanroomsml", _check_response)
-            events.register_first("needs-retry.cleanroomsml", _sync_status)
-            _CHECKED.add(connection)
-
-
-def _sync_status(response: Any = None, **_: Any) -> None:
-    """botocore's ``needs-retry`` hook: the HTTP status :func:`_check_response` gave a response
-    becomes its real one, so retries and the final error follow it (as botocore does for S3)."""
-    if response is None:
-        return
-    http_response, parsed = response
-    meta = parsed.get("ResponseMetadata") if isinstance(parsed, Mapping) else None
-    status = meta.get("HTTPStatusCode") if isinstance(meta, Mapping) else None
-    if status and status != http_response.status_code:
-        http_response.status_code = status
-
-
-_CHECKED_OPERATIONS: dict[str, Callable[[Any], Any]] = {
-    "GetCollaborationTrainedModel": record_table.normalize,
-    "ListCollaborationTrainedModels": record_table.normalize_page,
-}
-
-
-def _check_response(operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
-    """botocore's ``before-parse`` hook: raw response checks, by HTTP status.
-
-    * a body shorter than its Content-Length (botocore reads with ``enforce_content_length``
-      off) becomes a 502 with error code :data:`_CUT_SHORT`: retried like a dropped
-      connection, then reported as a :class:`MalformedResponseError`;
-    * success with a body that is not a JSON object, or whose members do not fit the API's
-      shape (the same strict rules as :func:`cleanroomsml_tf.record.normalize`):
-      :class:`MalformedDataError`, naming the member path;
-    * an error status whose body is not the API's JSON error (a proxy's HTML page, an empty
-      body): the body is replaced by a JSON error whose message gives the status and a short,
-      sanitized snippet, so botocore's retries and error codes work as for any error.
-    """
-    status = response_dict.get("status_code") or 0
-    headers = response_dict.get("headers") or {}
-    body = response_dict.get("body")
-    if not isinstance(body, bytes):
-        return  # a streamed body: nothing to check here
-    request_id = headers.get("x-amzn-requestid") or None
-    declared = str(headers.get("content-length") or "")
-    if declared.isdigit() and int(declared) > len(body):
-        message = (f"HTTP {status}: the body was cut short, the connection closed after "
-                   f"{len(body)} of {declared} bytes")
-        response_dict["status_code"] = 502
-        response_dict["body"] = _error_body(message, _CUT_SHORT)
-        return
-    document, problem = _json_object(body, headers)
-    if status >= 300:
-        if problem is None and not _is_error_document(document):
-            problem = f"the body is not an error in the API's JSON form: {_snippet(body)}"
-        if problem is not None:
-            import http.client
-
-            reason = http.client.responses.get(status, "")
-            message = f"HTTP {status} {reason}".rstrip() + f"; {problem}"
-            response_dict["body"] = _error_body(message)
-        return
-    if problem is not None:
-        raise MalformedDataError(f"HTTP {status}: {problem}", request_id=request_id)
-    check = _CHECKED_OPERATIONS.get(getattr(operation_model, "name", ""))
-    if check is not None:
-        try:
-            check(document)
-        except MalformedDataError as error:
-            error.request_id = error.request_id or request_id
-            raise
-
-
-def _error_body(message: str, code: str | None = None) -> bytes:
-    """A JSON error body as botocore reads it (``__type`` the code, ``message`` the message)."""
-    import json
-
-    document = {"message": message} if code is None else {"__type": code, "message": message}
-    return json.dumps(document).encode("utf-8")
-
-
-def _json_object(body: bytes, headers: Mapping[str, Any]) -> tuple[Any, str | None]:
-    """The decoded JSON object in ``body``, or ``(None, what is wrong with it)``."""
-    import json
-
-    if not body.strip():
-        return None, "the body is empty"
-    try:
-        document = json.loads(body.decode("utf-8"))
-    except ValueError:  # not UTF-8, or not JSON
-        content_type = headers.get("content-type") or "no Content-Type"
-        return None, f"the body is not JSON ({content_type}): {_snippet(body)}"
-    if not isinstance(document, dict):
-        return None, f"the body is {shown(document)}, expected a JSON object"
-    return document, None
-
-
-def _is_error_document(document: Mapping[str, Any]) -> bool:
-    """True when botocore can read ``document`` as an error: its code and message are strings."""
-    return all(
-        isinstance(document.get(key), str | None)
-        for key in ("__type", "code", "Code", "message", "Message")
-    )
-
-
-def _snippet(body: bytes, limit: int = 80) -> str:
-    """A short, one-line, quoted sample of a body: an HTML page's text, not its markup."""
-    import html
-    import re
-
-    try:
-        text = body.decode("utf-8")[: 16 * 1024]
-    except UnicodeDecodeError:
-        return shown(body[:limit], limit)  # binary: the bytes, escaped
-    if re.search(r"<[a-zA-Z!/]", text):
-        text = re.sub(r"(?is)<(script|style)\b.*?(</\1\s*>|$)", " ", text)
-        text = html.unescape(re.sub(r"(?s)<[^>]*>?", " ", text))
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-    return shown(text, limit)
 
 
 def _tls_message(error: Exception) -> str:
