@@ -398,6 +398,14 @@ def is_certificate_rejected(error: BaseException) -> bool:
     return _wraps(error, (ssl.SSLCertVerificationError, CertificateError))
 
 
+def is_host_name_rejected(error: BaseException) -> bool:
+    """True when the certificate was rejected for naming another host (urllib3's check, or
+    ``ssl``'s "Hostname mismatch")."""
+    from urllib3.util.ssl_match_hostname import CertificateError
+
+    return _wraps(error, CertificateError) or "Hostname mismatch" in str(error)
+
+
 def _wraps(
     error: BaseException, kind: type[BaseException] | tuple[type[BaseException], ...]
 ) -> bool:

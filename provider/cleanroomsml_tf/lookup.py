@@ -26,6 +26,7 @@ from cleanroomsml_tf.client import (
     Connection,
     DeadlineExceeded,
     connect,
+    is_host_name_rejected,
 )
 from cleanroomsml_tf.errors import (
     AccessDeniedError,
@@ -180,11 +181,8 @@ def _request_id(response: Any) -> str | None:
 
 
 def _tls_message(error: Exception) -> str:
-    from urllib3.util.ssl_match_hostname import CertificateError
-
     text = str(error)
-    if isinstance(error.__cause__, CertificateError) or "doesn't match" in text \
-            or "Hostname mismatch" in text:
+    if is_host_name_rejected(error):
         # Trusting a CA cannot help a certificate issued to another name.
         return (f"{text}; the certificate was issued to another host name: use an endpoint URL "
                 "whose host the certificate names (AWS_CA_BUNDLE only helps when it is the "
