@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from cleanroomsml_tf.errors import (
 )
 from cleanroomsml_tf.identifiers import ModelRef
 from cleanroomsml_tf.lookup import Resolver, check_status
+from tests.support.emulator import run_cli
 from tests.support.example_ids import (
     ARN_PREFIX,
     CHURN,
@@ -233,3 +235,34 @@ def test_concurrent_first_use_builds_one_client(emulator):
     for thread in threads:
         thread.join()
     assert len({id(c) for c in seen}) == 1
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("AWS_ENDPOINT_URL_CLEANROOMSML", "localhost:8790", "an http(s) URL"),
+        ("AWS_ENDPOINT_URL", "http://[::1", "an http(s) URL"),
+        ("AWS_ENDPOINT_URL", "http://127.0.0.1:99999", "an http(s) URL"),
+        ("AWS_REGION", "us east 1", "an AWS region name"),
+        ("AWS_DEFAULT_REGION", "eu-west-1\n", "an AWS region name"),
+    ],
+)
+def test_bad_endpoint_or_region_from_the_environment_is_named(monkeypatch, variable, value,
+                                                              expected):
+    """Values from the environment are checked like arguments, under the variable's name
+    (botocore would raise a bare ValueError/InvalidRegionError: a traceback in the CLI)."""
+    monkeypatch.setenv(variable, value)
+    pattern = f"invalid {variable} .*expected {re.escape(expected)}"
+    with pytest.raises(ConfigurationError, match=pattern):
+        connect(ClientSettings(max_attempts=7))
+
+
+def test_bad_endpoint_variable_is_one_cli_line():
+    result = run_cli(
+        "describe", "--trained-model-arn", CHURN, "--collaboration-identifier", COLLABORATION,
+        env={"AWS_ENDPOINT_URL_CLEANROOMSML": "localhost:8790"},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "cleanroomsml-tf describe: invalid AWS_ENDPOINT_URL_CLEANROOMSML 'localhost:8790': "
+        "expected an http(s) URL such as http://127.0.0.1:8790"]

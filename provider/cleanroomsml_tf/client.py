@@ -100,16 +100,10 @@ class ClientSettings:
             value = getattr(self, name)
             if value is not None and not (value > 0 and math.isfinite(value)):
                 raise ConfigurationError(f"invalid {name} {value!r}: expected seconds > 0")
-        if self.endpoint_url is not None and not _usable_endpoint(self.endpoint_url):
-            raise ConfigurationError(
-                f"invalid endpoint {self.endpoint_url!r}: expected an http(s) URL such as "
-                f"{DEFAULT_LOCAL_ENDPOINT}"
-            )
-        if self.region and not _usable_region(self.region):
-            raise ConfigurationError(
-                f"invalid region {self.region!r}: expected an AWS region name such as us-east-1 "
-                "(letters, digits and inner hyphens, at most 63 characters)"
-            )
+        if self.endpoint_url is not None:
+            check_endpoint("endpoint", self.endpoint_url)
+        if self.region:
+            check_region("region", self.region)
         for name in ("shared_config_files", "shared_credentials_files"):
             files = getattr(self, name)
             if files is not None and len(files) > 1:
@@ -117,6 +111,24 @@ class ClientSettings:
                     f"invalid {name} {list(files)!r}: botocore reads one file; give exactly one"
                 )
         return self
+
+
+def check_endpoint(source: str, url: str) -> None:
+    """Raise :class:`ConfigurationError` naming ``source`` (the argument or variable that set
+    it) unless ``url`` is an endpoint the client can be built with."""
+    if not _usable_endpoint(url):
+        raise ConfigurationError(
+            f"invalid {source} {url!r}: expected an http(s) URL such as {DEFAULT_LOCAL_ENDPOINT}"
+        )
+
+
+def check_region(source: str, region: str) -> None:
+    """Raise :class:`ConfigurationError` naming ``source`` unless ``region`` is a region name."""
+    if not _usable_region(region):
+        raise ConfigurationError(
+            f"invalid {source} {region!r}: expected an AWS region name such as us-east-1 "
+            "(letters, digits and inner hyphens, at most 63 characters)"
+        )
 
 
 def _usable_endpoint(url: str) -> bool:
@@ -281,11 +293,23 @@ def connect(settings: ClientSettings) -> Connection:
 
 
 def _env_endpoint() -> str | None:
+    """The endpoint the standard variables set, checked under the variable's name."""
     for variable in _ENDPOINT_VARIABLES:
         value = os.environ.get(variable)
         if value:
+            check_endpoint(variable, value)
             return value
     return None
+
+
+def _region_source(settings: ClientSettings) -> str:
+    """Where the session's region came from, as the user would name it."""
+    if settings.region:
+        return "region"
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if os.environ.get(variable):
+            return variable
+    return "region of the selected profile"
 
 
 def _session(settings: ClientSettings) -> Any:
@@ -320,6 +344,8 @@ def _profile_endpoint(session: Any) -> str | None:
         value = session._session.get_scoped_config().get("endpoint_url")
     except Exception:  # a broken config file surfaces later, with botocore's own message
         return None
+    if value:
+        check_endpoint("endpoint_url of the selected profile", value)
     return value or None
 
 
@@ -329,6 +355,8 @@ def _build(settings: ClientSettings) -> Connection:
     session = _session(settings)
     endpoint = settings.endpoint_url or _env_endpoint() or _profile_endpoint(session)
     region = session.region_name
+    if region:  # from the environment or a profile: checked here, under that name
+        check_region(_region_source(settings), region)
     if endpoint is None and region is None:
         endpoint = DEFAULT_LOCAL_ENDPOINT
     retries: dict[str, Any] = {
