@@ -124,7 +124,7 @@ def _emit(text: str, target: Path | None) -> None:
     try:
         atomic_write_text(target, text)
     except OSError as error:
-        raise ReportWriteError(f"cannot write report {target}: {error}") from None
+        raise ReportWriteError(f"cannot write report {target}: {error.strerror or error}") from None
 
 
 class Progress:
