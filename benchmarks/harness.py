@@ -109,9 +109,10 @@ class BenchmarkError(Exception):
 class Row:
     """One line of the table: a variant's samples, its baseline and its target.
 
-    ``samples`` are seconds. ``ratio`` is ``median / baseline median``; ``target`` is a short
-    text and ``verdict`` is ``OK``/``MISSED`` when a target applies, ``""`` otherwise
-    (``SKIPPED``/``ERROR`` for rows that could not be measured).
+    ``samples`` are seconds (or, when ``unit`` is ``"MiB"``, mebibytes of memory). ``ratio`` is
+    ``median / baseline median``; ``target`` is a short text and ``verdict`` is ``OK``/``MISSED``
+    when a target applies, ``""`` otherwise (``SKIPPED``/``ERROR`` for rows that could not be
+    measured).
     """
 
     benchmark: str
@@ -122,6 +123,7 @@ class Row:
     target: str = ""
     verdict: str = ""
     note: str = ""
+    unit: str = "s"
 
     @property
     def n(self) -> int:
@@ -141,11 +143,12 @@ class Row:
     def as_json(self) -> dict[str, Any]:
         """The row with its derived statistics, for the JSON file."""
         data = asdict(self)
-        data.update(
-            n=self.n, median_s=self.median, p90_s=self.p90,
-            min_s=min(self.samples) if self.samples else None,
-            max_s=max(self.samples) if self.samples else None,
-        )
+        suffix = "s" if self.unit == "s" else self.unit.lower()
+        data.update({
+            "n": self.n, f"median_{suffix}": self.median, f"p90_{suffix}": self.p90,
+            f"min_{suffix}": min(self.samples) if self.samples else None,
+            f"max_{suffix}": max(self.samples) if self.samples else None,
+        })
         return data
 
 
@@ -188,6 +191,13 @@ def format_seconds(seconds: float | None) -> str:
     return f"{seconds * 1e6:.0f} us"
 
 
+def format_value(value: float | None, unit: str) -> str:
+    """A row's figure in its unit: seconds as :func:`format_seconds`, memory as ``87.3 MiB``."""
+    if unit == "s" or value is None:
+        return format_seconds(value)
+    return f"{value:.1f} {unit}"
+
+
 def format_ratio(ratio: float | None) -> str:
     """``9.9x`` above 1; ``1/133x`` well below 1 (a speed-up reads better as a fraction)."""
     if ratio is None:
@@ -204,8 +214,9 @@ COLUMNS = ("benchmark", "variant", "n", "median", "p90", "baseline", "ratio", "t
 def render_table(rows: Sequence[Row]) -> str:
     """The rows as an aligned plain-text table (one header line, one line per row)."""
     cells = [
-        [row.benchmark, row.variant, str(row.n) if row.n else "-", format_seconds(row.median),
-         format_seconds(row.p90), row.baseline or "-", format_ratio(row.ratio),
+        [row.benchmark, row.variant, str(row.n) if row.n else "-",
+         format_value(row.median, row.unit), format_value(row.p90, row.unit),
+         row.baseline or "-", format_ratio(row.ratio),
          row.target or "-", row.verdict or "-", row.note]
         for row in rows
     ]

@@ -38,10 +38,12 @@ def many_models(count: int) -> list[dict[str, Any]]:
 
 class EndpointProcess:
     """``cleanroomsml-tf emulator`` serving ``models`` on a free loopback port, as a context
-    manager; :attr:`url` is where it listens."""
+    manager; :attr:`url` is where it listens. ``latency_ms`` delays every response (the
+    emulator's ``--latency-ms``: a remote endpoint's round trip, without its CPU cost)."""
 
-    def __init__(self, models: list[dict[str, Any]]) -> None:
+    def __init__(self, models: list[dict[str, Any]], latency_ms: int = 0) -> None:
         self.models = models
+        self.latency_ms = latency_ms
         self.url = ""
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._process: subprocess.Popen[str] | None = None
@@ -53,7 +55,8 @@ class EndpointProcess:
         log = Path(self._tmp.name) / "stderr.log"
         with log.open("w") as stderr:
             self._process = subprocess.Popen(
-                [*CLI, "emulator", "--port", "0", "--data", str(data)],
+                [*CLI, "emulator", "--port", "0", "--data", str(data),
+                 "--latency-ms", str(self.latency_ms)],
                 stdout=subprocess.PIPE, stderr=stderr, text=True,
             )
         assert self._process.stdout is not None

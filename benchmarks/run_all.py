@@ -19,9 +19,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import describe_process
+import drift_latency
 import drift_throughput
 import harness
 import lookup_overhead
+import plugin_memory
 import plugin_startup
 import synth_lookups
 import terraform_plan
@@ -33,7 +35,9 @@ BENCHMARKS: dict[str, Callable[..., list[Row]]] = {
     lookup_overhead.NAME: lookup_overhead.run,
     describe_process.NAME: describe_process.run,
     drift_throughput.NAME: drift_throughput.run,
+    drift_latency.NAME: drift_latency.run,
     terraform_plan.NAME: terraform_plan.run,
+    plugin_memory.NAME: plugin_memory.run,
     synth_lookups.NAME: synth_lookups.run,
 }
 
