@@ -27,6 +27,7 @@ from typing import Any, Literal
 from cleanroomsml_tf import record as table
 from cleanroomsml_tf.cdk.compat import cdktf_module, constructs_module
 from cleanroomsml_tf.cdk.data_sources import DataCleanroomsmlCollaborationTrainedModel
+from cleanroomsml_tf.cdk.literal import literal_value
 from cleanroomsml_tf.cdk.provider import CleanroomsmlProvider
 from cleanroomsml_tf.cdk.tokens import NumberToken, as_string
 from cleanroomsml_tf.client import ClientSettings, insecure_warning, settings_from_provider_config
@@ -110,14 +111,18 @@ class RecordView(Mapping[str, Any]):
 
 
 def _plain(attribute: table.Attribute, value: Any) -> Any:
-    """A synth-time value in the shape plan mode gives (objects and list items as views)."""
+    """A synth-time value in the shape plan mode gives (objects and list items as views).
+
+    Every string is Terraform literal text (:func:`~cleanroomsml_tf.cdk.literal.terraform_literal`):
+    service text never runs as a ``${...}``/``%{...}`` template; ``record`` keeps the raw text.
+    """
     if value is None:
         return None
     if attribute.kind == "object":
-        return RecordView(value)
+        return RecordView(literal_value(value))
     if attribute.kind == "list":
-        return tuple(RecordView(item) for item in value)
-    return value
+        return tuple(RecordView(literal_value(item)) for item in value)
+    return literal_value(value)
 
 
 _TOKEN_MARKER = "TfToken["
