@@ -1,25 +1,156 @@
-"""Number tokens that survive string interpolation.
+"""Number tokens that compute and format the way the same Python line does on a plain number.
 
-cdktf encodes an unresolved number as a special double (about ``-8.1e+298``): fine where a
-number is expected, but ``f"{token}"`` formats that double and the reference is lost — the
-synthesized JSON then says ``"-8.109562212591379e+298"``. :class:`NumberToken` is that same
-float (pass it wherever cdktf wants a number), whose ``str()``/``format()`` return
-``Token.as_string(self)``: a string token that resolves to ``${data....volume_size_in_gb}``.
+cdktf encodes an unresolved number as a special double (about ``-8.1e+298``). Used as a float,
+that double is wrong everywhere Python touches it: ``f"{token}"`` prints it, ``token + 10`` is
+the same double again (the reference to the attribute, not attribute + 10), ``token * 2`` is a
+different double no token stands for (``-1.6e+58`` in an applied output), and ``f"{t:.1f}"``
+raises ``ValueError``.
+
+:class:`NumberToken` is that same float (pass it wherever cdktf wants a number) whose Python
+operators build the Terraform expression instead, with cdktf's ``Op``/``Fn``:
+
+==========================  =========================================================
+Python                      Terraform
+==========================  =========================================================
+``t + x``, ``x + t``        ``t + x``, ``x + t`` (likewise ``-``, ``*``, ``/``)
+``t // x``                  ``floor(t / x)`` (Python's floor division)
+``t % x``                   ``t - x * floor(t / x)`` (Python's sign rule: the divisor's)
+``-t``, ``+t``, ``abs(t)``  ``-t``, ``t``, ``abs(t)``
+``math.floor/ceil(t)``      ``floor(t)``, ``ceil(t)``
+``t < x`` ``<=`` ``>`` ``>=``  ``t < x`` ...: a Terraform bool (an ``IResolvable``, not a
+                            Python ``bool``: use it as a Terraform value, never in ``if``)
+``str(t)``, ``f"{t}"``      ``${t}`` (``Token.as_string``)
+``f"{t:.1f}"``              ``format("%.1f", t)``; see :func:`terraform_format`
+==========================  =========================================================
+
+Every result is a :class:`NumberToken` again (comparisons excepted), so expressions chain.
+``int(t)``, ``round(t)`` and ``math.trunc(t)`` raise :class:`TypeError`: the value is unknown
+until Terraform runs.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from cleanroomsml_tf.cdk.compat import cdktf_module
 
+NUMBER_FORMAT_TYPES = "dfFeEgGxXob"
+"""Python format types a number token supports (Terraform ``format()`` has the same verb)."""
+
+_FORMAT_SPEC = re.compile(
+    r"(?:(?P<fill>.)?(?P<align>[<>=^]))?(?P<sign>[-+ ])?(?P<alt>#)?(?P<zero>0)?"
+    r"(?P<width>\d+)?(?P<grouping>[,_])?(?:\.(?P<precision>\d+))?(?P<type>.)?",
+    re.DOTALL,
+)
+_DEFAULT_PRECISION = 6  # Python's for e/f/g; Terraform's default is the shortest exact form
+
+
+class UnsupportedFormatError(ValueError):
+    """A format spec that Terraform's ``format()`` cannot reproduce."""
+
+
+def terraform_format(format_spec: str) -> str:
+    """The Terraform ``format()`` verb for a Python format spec (``".1f"`` -> ``"%.1f"``).
+
+    Supported: ``[<|>][+| |-][0][width][.precision]type`` with ``type`` one of
+    ``d f F e E g G x X o b``; anything else raises :class:`UnsupportedFormatError` naming the
+    spec and the supported forms.
+    """
+    match = _FORMAT_SPEC.fullmatch(format_spec)
+    problem = None
+    if match is None:
+        problem = "it is not a format spec"
+    elif match["type"] is None or match["type"] not in NUMBER_FORMAT_TYPES:
+        problem = f"the type must be one of {' '.join(NUMBER_FORMAT_TYPES)}"
+    elif match["align"] in ("=", "^") or match["fill"] not in (None, " "):
+        problem = "only '<' and '>' alignment, filled with spaces, are supported"
+    elif match["alt"] or match["grouping"]:
+        problem = "'#', ',' and '_' are not supported"
+    if problem is not None:
+        raise UnsupportedFormatError(
+            f"unsupported format spec {format_spec!r} for a Terraform number: {problem} "
+            "(supported: [<|>][+| |-][0][width][.precision]type, type one of "
+            f"{' '.join(NUMBER_FORMAT_TYPES)}; or no spec at all)")
+    assert match is not None
+    kind = match["type"]
+    precision = match["precision"]
+    if precision is None and kind in "fFeEgG":
+        precision = str(_DEFAULT_PRECISION)
+    flags = ("-" if match["align"] == "<" else "") + (
+        match["sign"] if match["sign"] in ("+", " ") else "") + (match["zero"] or "")
+    return "%" + flags + (match["width"] or "") + (
+        f".{precision}" if precision is not None else "") + ("f" if kind == "F" else kind)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _token(resolvable: Any) -> NumberToken:
+    return NumberToken(cdktf_module().Token.as_number(resolvable))
+
+
+def _op(name: str, *operands: Any) -> Any:
+    return getattr(cdktf_module().Op, name)(*operands)
+
+
+def _fn(name: str, *operands: Any) -> Any:
+    return getattr(cdktf_module().Fn, name)(*operands)
+
+
+def _floor_div(left: Any, right: Any) -> NumberToken:
+    return _token(_fn("floor", _op("div", left, right)))
+
+
+def _modulo(left: Any, right: Any) -> NumberToken:
+    # Terraform's % takes the dividend's sign, Python's the divisor's: spell Python's out.
+    return _token(_op("sub", left, _op("mul", right, _fn("floor", _op("div", left, right)))))
+
+
+def _binary(name: str, reflected: bool = False) -> Any:
+    compute = {"floordiv": _floor_div, "mod": _modulo}.get(name)
+
+    def method(self: NumberToken, other: Any) -> Any:
+        if not _is_number(other):
+            return NotImplemented
+        left, right = (other, self) if reflected else (self, other)
+        if compute is not None:
+            return compute(left, right)
+        return _token(_op(name, left, right))
+
+    method.__name__ = f"__{'r' if reflected else ''}{name}__"
+    return method
+
+
+def _comparison(name: str) -> Any:
+    def method(self: NumberToken, other: Any) -> Any:
+        if not _is_number(other):
+            return NotImplemented
+        return _op(name, self, other)
+
+    method.__name__ = f"__{name}__"
+    return method
+
+
+def _unknown(what: str) -> Any:
+    def method(self: NumberToken, *args: Any) -> Any:
+        raise TypeError(
+            f"{what} of a Terraform number is unknown until Terraform runs: use the token "
+            "itself, or cdktf's Fn (Fn.floor, Fn.ceil...) on it")
+
+    return method
+
 
 class NumberToken(float):
-    """A cdktf number token that formats as its ``${...}`` string token.
+    """A cdktf number token whose arithmetic and formatting become Terraform expressions.
 
     * as a number (``TerraformOutput(value=t)``, any numeric argument): the plain number token;
+    * ``t + 1``, ``2 * t``, ``t // 3``, ``t % 4``, ``-t``, ``abs(t)``: a new :class:`NumberToken`
+      for the Terraform expression (``Op``/``Fn``);
+    * ``t > 1`` (and ``<``, ``<=``, ``>=``): a Terraform bool expression (``Op.gt``...);
     * in ``f"{t}"``, ``str(t)``, ``"%s" % t``: ``Token.as_string(t)``, which cdktf resolves
-      to the Terraform reference.
+      to the Terraform reference; ``f"{t:.1f}"``: ``format("%.1f", t)``.
     """
 
     __slots__ = ()
@@ -38,11 +169,48 @@ class NumberToken(float):
         return self.as_string
 
     def __format__(self, format_spec: str) -> str:
-        # A format spec (":.2f") would format the sentinel double; only the token makes sense.
-        return format(self.as_string, format_spec) if format_spec else self.as_string
+        if not format_spec:
+            return self.as_string
+        verb = terraform_format(format_spec)
+        return str(cdktf_module().Token.as_string(_fn("format", verb, [float(self)])))
 
     def __repr__(self) -> str:
         return f"NumberToken({self.as_string})"
+
+    __add__ = _binary("add")
+    __radd__ = _binary("add", reflected=True)
+    __sub__ = _binary("sub")
+    __rsub__ = _binary("sub", reflected=True)
+    __mul__ = _binary("mul")
+    __rmul__ = _binary("mul", reflected=True)
+    __truediv__ = _binary("div")
+    __rtruediv__ = _binary("div", reflected=True)
+    __floordiv__ = _binary("floordiv")
+    __rfloordiv__ = _binary("floordiv", reflected=True)
+    __mod__ = _binary("mod")
+    __rmod__ = _binary("mod", reflected=True)
+    __lt__ = _comparison("lt")
+    __le__ = _comparison("lte")
+    __gt__ = _comparison("gt")
+    __ge__ = _comparison("gte")
+    __int__ = _unknown("int()")
+    __trunc__ = _unknown("math.trunc()")
+    __round__ = _unknown("round()")
+
+    def __neg__(self) -> NumberToken:
+        return _token(_op("negate", float(self)))
+
+    def __pos__(self) -> NumberToken:
+        return self
+
+    def __abs__(self) -> NumberToken:
+        return _token(_fn("abs", float(self)))
+
+    def __floor__(self) -> NumberToken:  # type: ignore[override]
+        return _token(_fn("floor", float(self)))
+
+    def __ceil__(self) -> NumberToken:  # type: ignore[override]
+        return _token(_fn("ceil", float(self)))
 
 
 def number_token(value: Any) -> Any:
