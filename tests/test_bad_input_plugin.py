@@ -23,7 +23,7 @@ from tf.utils import to_dynamic_value
 
 from cleanroomsml_tf.arguments import MODEL_DATA_SOURCE, MODELS_DATA_SOURCE, PROVIDER_ARGUMENTS
 from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
-from cleanroomsml_tf.plugin.server import safe_servicer_class
+from cleanroomsml_tf.plugin.servicer import ProviderServicer
 from tests.support.example_ids import CHURN, COLLABORATION
 from tests.test_bad_input import (
     bad_endpoints,
@@ -75,7 +75,7 @@ def error_diagnostics(response: Any) -> list[tuple[str, str, list[str]]]:
 @pytest.fixture
 def servicer(emulator):
     """The plugin's servicer with the provider configured for the session emulator."""
-    servicer = safe_servicer_class()(CleanroomsmlProvider())
+    servicer = ProviderServicer(CleanroomsmlProvider())
     configure = pb.ConfigureProvider.Request(config=provider_config({"endpoint": emulator.url}))
     assert error_diagnostics(servicer.ConfigureProvider(configure, None)) == []
     return servicer
@@ -234,7 +234,7 @@ def _bad_provider_arguments() -> st.SearchStrategy[tuple[str, Any, str, str]]:
 @given(case=_bad_provider_arguments())
 def test_bad_provider_arguments_are_diagnostics_before_any_request(emulator, case) -> None:
     argument, value, expected, shown = case
-    servicer = safe_servicer_class()(CleanroomsmlProvider())
+    servicer = ProviderServicer(CleanroomsmlProvider())
     values = {"endpoint": emulator.url, argument: value}
     before = emulator.request_count
     for call, request_type in ((servicer.ValidateProviderConfig, pb.ValidateProviderConfig),

@@ -15,7 +15,7 @@ from cleanroomsml_tf import record
 from cleanroomsml_tf.client import AssumeRole, ClientSettings
 from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider, settings_from_config
 from cleanroomsml_tf.plugin.schema import tf_type
-from cleanroomsml_tf.plugin.server import _error_response, safe_servicer_class
+from cleanroomsml_tf.plugin.servicer import ProviderServicer, _error_response
 from cleanroomsml_tf.plugin.types import Object
 from tests.support.example_ids import CHURN, COLLABORATION
 
@@ -97,7 +97,7 @@ def test_settings_from_config_maps_every_argument() -> None:
 
 @pytest.fixture
 def servicer():
-    return safe_servicer_class()(CleanroomsmlProvider())
+    return ProviderServicer(CleanroomsmlProvider())
 
 
 def config_value(schema_type: str, values: dict) -> pb.DynamicValue:
@@ -148,13 +148,19 @@ def test_provider_settings_errors_become_diagnostics(servicer) -> None:
 
 
 def test_unexpected_failures_are_diagnostics_not_exceptions(servicer) -> None:
-    response = servicer.ReadDataSource(
+    unknown_type = servicer.ReadDataSource(
         pb.ReadDataSource.Request(type_name="cleanroomsml_nope"), None)
-    (summary, detail, _), = errors(response)
+    assert [(s, p) for s, _, p in errors(unknown_type)] == [("Unknown data source", [])]
+    # Bytes that are not msgpack (0xc1 is never used): decoding fails, the guard answers.
+    garbage = pb.ValidateDataResourceConfig.Request(
+        type_name=MODEL, config=pb.DynamicValue(msgpack=b"\xc1"))
+    (summary, detail, _), = errors(servicer.ValidateDataResourceConfig(garbage, None))
     assert summary == "Internal error in the cleanroomsml provider"
-    assert "KeyError" in detail
-    stop = _error_response(pb, "StopProvider", "s", "d")
+    assert "in ValidateDataResourceConfig" in detail
+    stop = _error_response("StopProvider", "s", "d")
     assert stop.Error == "s: d"
+    call = _error_response("CallFunction", "s", "d")
+    assert call.error.text == "s: d"
 
 
 def test_read_data_source_over_the_wire(servicer, emulator) -> None:

@@ -101,3 +101,48 @@ class ModelRef:
             f"{self.collaboration_identifier}/{self.trained_model_arn}"
             f"@{self.version_identifier or 'latest'}"
         )
+
+
+@dataclass(frozen=True)
+class TrainedModelArn:
+    """The parts of a trained model ARN
+    (``arn:PARTITION:cleanrooms-ml:REGION:ACCOUNT:membership/MEMBERSHIP/trained-model/ID``)."""
+
+    partition: str
+    region: str
+    account_id: str
+    membership_id: str
+    trained_model_id: str
+
+
+def parse_trained_model_arn(arn: object, field: str = "trained_model_arn") -> TrainedModelArn:
+    """Split a valid trained model ARN into its parts; :class:`InvalidInputError` naming
+    ``field`` when it is not one (checked against the service model's pattern first)."""
+    try:
+        validate_field("trained_model_arn", arn)
+    except InvalidInputError as error:
+        raise InvalidInputError(field, arn, error.expected) from None
+    _arn, partition, _service, region, account_id, resource = str(arn).split(":", 5)
+    # The pattern guarantees "membership/UUID/trained-model/ID" (the ID may hold slashes).
+    _membership, membership_id, _kind, trained_model_id = resource.split("/", 3)
+    return TrainedModelArn(partition, region, account_id, membership_id, trained_model_id)
+
+
+def prefix_problem(field: str, prefix: str) -> str | None:
+    """Why no value starting with ``prefix`` can be a valid ``field``, in one line (``None``:
+    some value can).
+
+    For a refined unknown at validate time: Terraform knows the value will start with
+    ``prefix`` (``"arn:aws:cleanrooms-ml:${var.region}..."`` -> ``"arn:aws:cleanrooms-ml:"``).
+    """
+    from cleanroomsml_tf.patterns import can_start_match
+
+    operation, member = _FIELDS[field]
+    c = input_constraints(operation)[member]
+    too_long = "max" in c and len(prefix) > c["max"]
+    if too_long or ("pattern" in c and not can_start_match(c["pattern"], prefix)):
+        return (
+            f"invalid {field}: it starts with {prefix!r}, which no valid value starts with; "
+            f"expected {expected_form(field)}"
+        )
+    return None

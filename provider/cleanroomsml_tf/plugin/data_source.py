@@ -8,7 +8,7 @@ never shows a Python traceback or "Exception calling application".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from tf.iface import ReadDataContext
@@ -16,11 +16,12 @@ from tf.types import Unknown
 from tf.utils import Diagnostics
 
 from cleanroomsml_tf.errors import InvalidInputError
-from cleanroomsml_tf.identifiers import validate_field
+from cleanroomsml_tf.identifiers import prefix_problem, validate_field
 from cleanroomsml_tf.plugin.diagnostics import add_exception, add_invalid_input
 
 if TYPE_CHECKING:
     from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
+    from cleanroomsml_tf.plugin.values import Path, Refinement
 
 
 def validate_known_identifiers(
@@ -37,11 +38,29 @@ def validate_known_identifiers(
             add_invalid_input(diags, error)
 
 
+def validate_refined_identifiers(
+    diags: Diagnostics, refinements: Mapping[Path, Refinement], fields: Iterable[str]
+) -> None:
+    """An identifier that is unknown now but already known to start with a prefix no valid
+    value starts with (``"arm:aws:..."``): say so now, on its attribute. Otherwise silent: the
+    value is checked at read time, once known."""
+    for field in fields:
+        refinement = refinements.get((field,))
+        prefix = refinement.string_prefix if refinement else None
+        if not prefix:
+            continue
+        problem = prefix_problem(field, prefix)
+        if problem:
+            diags.add_error("Invalid input", problem, path=[field])
+
+
 class ProviderDataSource:
     """Base of the provider's data sources (implements ``tf.iface.DataSource``)."""
 
     NAME = ""
     """Type name without the provider prefix."""
+    IDENTIFIERS: tuple[str, ...] = ()
+    """Arguments checked against the service model's identifier patterns."""
 
     def __init__(self, provider: CleanroomsmlProvider) -> None:
         self.provider = provider
@@ -51,10 +70,15 @@ class ProviderDataSource:
         """Type name without the provider prefix."""
         return cls.NAME
 
-    def validate(self, diags: Diagnostics, type_name: str, config: dict[str, Any]) -> None:
-        """``terraform validate``: :meth:`check`, every failure a diagnostic."""
+    def validate(
+        self, diags: Diagnostics, type_name: str, config: dict[str, Any],
+        refinements: Mapping[Path, Refinement] | None = None,
+    ) -> None:
+        """``terraform validate``: :meth:`check`, then what refined unknowns already tell;
+        every failure a diagnostic."""
         try:
             self.check(diags, config or {})
+            validate_refined_identifiers(diags, refinements or {}, self.IDENTIFIERS)
         except Exception as error:  # noqa: BLE001 - diagnostics, never a gRPC exception
             add_exception(diags, error, f"validating {type_name}")
 

@@ -55,6 +55,7 @@ class TrainedModelDataSource(ProviderDataSource):
     """Reads one trained model (latest version unless ``version_identifier`` is set)."""
 
     NAME = "collaboration_trained_model"
+    IDENTIFIERS = IDENTIFIERS
 
     @classmethod
     @cache

@@ -51,6 +51,7 @@ class TrainedModelsDataSource(ProviderDataSource):
     """Lists a collaboration's trained models, optionally filtered."""
 
     NAME = "collaboration_trained_models"
+    IDENTIFIERS = ("collaboration_identifier",)
 
     @classmethod
     @cache
@@ -70,7 +71,7 @@ class TrainedModelsDataSource(ProviderDataSource):
 
     def check(self, diags: Diagnostics, config: dict[str, Any]) -> None:
         """``terraform validate``: the collaboration identifier and the regex, when known."""
-        validate_known_identifiers(diags, config, ("collaboration_identifier",))
+        validate_known_identifiers(diags, config, self.IDENTIFIERS)
         compile_name_regex(diags, config.get("name_regex"))
 
     def fetch(self, diags: Diagnostics, config: dict[str, Any]) -> dict[str, Any] | None:

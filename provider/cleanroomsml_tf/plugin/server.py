@@ -8,13 +8,13 @@ as "Exception calling application"); the TLS identity is cached without importin
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from concurrent import futures
 from typing import Any
@@ -25,9 +25,10 @@ MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
 CORE_PROTOCOL_VERSION = 1
 PROTOCOL_VERSION = 6
-# Terraform reads up to -parallelism (default 10) data sources at once; leave room for the
-# validate/schema/stop calls that arrive meanwhile.
-MAX_WORKERS = 16
+# Terraform reads up to -parallelism (default 10, any number the user sets) data sources at once,
+# each read holding a gRPC worker for its whole request. The pool starts threads only on demand,
+# so a high ceiling costs nothing until Terraform asks for that many reads at once.
+MAX_WORKERS = 512
 _STOP_METHODS = ("/tfplugin6.Provider/StopProvider", "/plugin.GRPCController/Shutdown")
 
 
@@ -55,58 +56,15 @@ def check_launch(environ: dict[str, str] | os._Environ[str] = os.environ) -> str
     return None
 
 
-def _error_response(pb: Any, method: str, summary: str, detail: str) -> Any:
-    """An empty response of ``method`` that carries one error diagnostic (or error text)."""
-    response_type = getattr(pb, method).Response
-    fields = response_type.DESCRIPTOR.fields_by_name
-    if "diagnostics" in fields:
-        diagnostic = pb.Diagnostic(severity=pb.Diagnostic.ERROR, summary=summary, detail=detail)
-        return response_type(diagnostics=[diagnostic])
-    if "error" in fields and fields["error"].message_type is not None:
-        return response_type(error=pb.FunctionError(text=f"{summary}: {detail}"))
-    if "Error" in fields:
-        return response_type(Error=f"{summary}: {detail}")
-    return response_type()
-
-
-def _guard(method_name: str, handler: Any, pb: Any) -> Any:
-    @functools.wraps(handler)
-    def guarded(self: Any, request: Any, context: Any) -> Any:
-        try:
-            return handler(self, request, context)
-        except Exception as error:  # noqa: BLE001 - a diagnostic, never a gRPC exception
-            log.error("unexpected error in %s", method_name, exc_info=error)
-            return _error_response(
-                pb, method_name, "Internal error in the cleanroomsml provider",
-                f"unexpected {type(error).__name__} in {method_name}: {error}",
-            )
-
-    return guarded
-
-
-def safe_servicer_class() -> type:
-    """tf's ``ProviderServicer`` with every implemented RPC wrapped by a catch-all."""
-    from tf.gen import tfplugin_pb2 as pb
-    from tf.gen import tfplugin_pb2_grpc as rpc
-    from tf.provider import ProviderServicer
-
-    methods = {
-        name: _guard(name, getattr(ProviderServicer, name), pb)
-        for name in vars(rpc.ProviderServicer)
-        if name[:1].isupper() and name in vars(ProviderServicer)
-    }
-    return type("SafeProviderServicer", (ProviderServicer,), methods)
-
-
 class _StopInterceptor:
     """Notices StopProvider / GRPCController.Shutdown so the serve loop can end."""
 
     def __init__(self) -> None:
-        self.stopped = False
+        self.stopped = threading.Event()
 
     def intercept_service(self, continuation: Any, handler_call_details: Any) -> Any:
         if handler_call_details.method in _STOP_METHODS:
-            self.stopped = True
+            self.stopped.set()
         return continuation(handler_call_details)
 
 
@@ -117,7 +75,7 @@ def _add_go_plugin_services(server: Any, stopper: _StopInterceptor) -> None:
 
     class Controller(controller_rpc.GRPCControllerServicer):
         def Shutdown(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC name
-            stopper.stopped = True
+            stopper.stopped.set()
             return controller_pb.Empty()
 
     class Stdio(stdio_rpc.GRPCStdioServicer):
@@ -133,7 +91,7 @@ def _handle_signals(stopper: _StopInterceptor) -> None:
     on Ctrl-C Terraform asks providers to stop over gRPC, so the plugin must not die first."""
 
     def stop(_signum: int, _frame: Any) -> None:
-        stopper.stopped = True
+        stopper.stopped.set()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -181,12 +139,13 @@ def serve(provider: Any, handshake_fd: int | None = None) -> int:
     from tf.gen import tfplugin_pb2_grpc as rpc
 
     from cleanroomsml_tf.plugin import tls
+    from cleanroomsml_tf.plugin.servicer import ProviderServicer
 
     stopper = _StopInterceptor()
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=MAX_WORKERS), interceptors=[stopper]
     )
-    rpc.add_ProviderServicer_to_server(safe_servicer_class()(provider), server)
+    rpc.add_ProviderServicer_to_server(ProviderServicer(provider), server)
     _add_go_plugin_services(server, stopper)
     identity = tls.load_or_create()
     credentials = grpc.ssl_server_credentials([(identity.key_pem, identity.cert_pem)])
@@ -202,8 +161,9 @@ def serve(provider: Any, handshake_fd: int | None = None) -> int:
         sys.stdout = sys.stderr
         log.debug("handshake after %.1f ms on %s", (time.perf_counter() - started) * 1e3,
                   socket_path)
-        while not stopper.stopped:
-            server.wait_for_termination(0.05)
+        # Woken at once by the stop RPCs, or by SIGTERM (a lock wait is interruptible by
+        # signals on POSIX, so the handler runs and sets the event): no polling.
+        stopper.stopped.wait()
         server.stop(grace=0.5)
         return 0
     finally:
