@@ -78,8 +78,10 @@ class CleanroomsmlProvider:
         return []
 
     def get_functions(self) -> list[Any]:
-        """No provider functions."""
-        return []
+        """The provider functions (Terraform >= 1.8 calls them)."""
+        from cleanroomsml_tf.plugin.functions import functions
+
+        return list(functions())
 
     def new_data_source(self, klass: type[DataSource]) -> DataSource:
         """A data source instance bound to this provider (for its resolver)."""
