@@ -21,6 +21,7 @@ from cleanroomsml_tf.cli.common import bounded
 
 _rate = bounded(float, "a number from 0 to 1", minimum=0.0, maximum=1.0)
 _non_negative_int = bounded(int, "an integer >= 0", minimum=0)
+_seconds = bounded(float, "seconds > 0", strictly_positive=True)
 _port = bounded(int, "a port from 0 to 65535", minimum=0, maximum=65535)
 
 
@@ -74,12 +75,18 @@ def register(subparsers: Any) -> None:
         "--tls-key", metavar="PEM",
         help="the certificate's PEM private key (default: read from the --tls-cert file)",
     )
+    parser.add_argument(
+        "--idle-timeout", type=_seconds, default=None, metavar="S",
+        help="close a connection whose client sends nothing for S seconds (waiting for the "
+        "next request, a header line or the body; default 60)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Start the emulator, print its URL, serve until SIGINT/SIGTERM."""
     from cleanroomsml_tf.emulator import Emulator, load_data_file
+    from cleanroomsml_tf.emulator.server import IDLE_TIMEOUT
 
     if args.tls_key and not args.tls_cert:
         print("cleanroomsml-tf emulator: error: --tls-key needs --tls-cert", file=sys.stderr)
@@ -96,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         log=sys.stderr if args.log else None,
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
+        idle_timeout=args.idle_timeout or IDLE_TIMEOUT,
     )
     stop = threading.Event()
     previous = _on_signals(lambda *_: stop.set())

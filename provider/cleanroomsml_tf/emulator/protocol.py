@@ -72,6 +72,16 @@ def method_not_allowed(method: str, operation: str) -> ServiceException:
     )
 
 
+def bad_request(message: str) -> ServiceException:
+    """400 for a request the HTTP layer cannot read (a Content-Length that is not a number)."""
+    return ServiceException(400, "BadRequestException", message)
+
+
+def payload_too_large(message: str) -> ServiceException:
+    """413 for a body above the emulator's bound."""
+    return ServiceException(413, "PayloadTooLargeException", message)
+
+
 def error_body(error: ServiceException) -> bytes:
     """The JSON body of an error response."""
     return json.dumps({"message": error.message}).encode("utf-8")

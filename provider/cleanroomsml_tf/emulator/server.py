@@ -33,6 +33,13 @@ Models = Sequence[Mapping[str, Any]] | Mapping[str, Any] | None
 PathLike = str | os.PathLike[str]
 HANDSHAKE_TIMEOUT = 10.0
 """Seconds a new HTTPS connection may take to finish its TLS handshake."""
+IDLE_TIMEOUT = 60.0
+"""Seconds the emulator waits for a client to send anything (the next request on a keep-alive
+connection, each line of a request's headers, its body) before closing the connection: a
+client that opens connections and goes silent cannot pin a thread each forever."""
+MAX_BODY_BYTES = 1 << 20
+"""Largest request body read. The two operations take no body; a larger Content-Length is
+answered 413 without reading (or reserving memory for) the body."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -72,6 +79,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self.connection.settimeout(self.server.emulator.idle_timeout)
         with self.server.connections_lock:
             self.server.open_connections.add(self.connection)
 
@@ -81,7 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
             try:
                 connection.settimeout(HANDSHAKE_TIMEOUT)
                 connection.do_handshake()
-                connection.settimeout(None)  # idle keep-alive connections wait indefinitely
+                connection.settimeout(self.server.emulator.idle_timeout)  # as for HTTP
             except OSError as error:  # ssl.SSLError included: a client that distrusts us...
                 host, port = self.client_address[:2]
                 self.server.emulator._log(f"TLS handshake with {host}:{port} failed: {error}")
@@ -108,8 +116,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self, *, send_body: bool) -> None:
         emulator = self.server.emulator
         emulator._count()
-        self._drain_body()
         request_id = str(uuid.uuid4())
+        refusal = self._drain_body()
+        if refusal is not None:
+            self.close_connection = True  # the rest of the stream cannot be trusted
+            status, failure = refusal
+            self._send(status, protocol.error_body(failure), request_id, failure.code,
+                       send_body=send_body, close=True)
+            return
         try:
             status, body = emulator._respond(self.command, self.path)
             code = None
@@ -121,16 +135,37 @@ class _Handler(BaseHTTPRequestHandler):
             status, body, code = 500, protocol.error_body(failure), failure.code
         self._send(status, body, request_id, code, send_body=send_body)
 
-    def _drain_body(self) -> None:
-        # A request body left unread would be parsed as the next request on this connection.
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > 0:
-            self.rfile.read(length)
+    def _drain_body(self) -> tuple[int, ServiceException] | None:
+        """Read and drop the request body (left unread, it would be parsed as the next
+        request). ``(status, error)`` when the request must be refused instead: a
+        Content-Length that is not a non-negative integer (400), or one above
+        :data:`MAX_BODY_BYTES` (413)."""
+        declared = self.headers.get_all("Content-Length") or []
+        if not declared:
+            return None
+        text = declared[0].strip()
+        if len(set(declared)) > 1 or not text.isascii() or not text.isdigit():
+            return 400, protocol.bad_request(
+                f"invalid Content-Length {shown_header(declared)}: expected one non-negative "
+                "integer")
+        length = int(text)
+        if length > MAX_BODY_BYTES:
+            return 413, protocol.payload_too_large(
+                f"request body of {length} bytes refused: at most {MAX_BODY_BYTES} bytes")
+        while length > 0:
+            chunk = self.rfile.read(min(length, 65536))
+            if not chunk:
+                break
+            length -= len(chunk)
+        return None
 
     def _send(
-        self, status: int, body: bytes, request_id: str, code: str | None, *, send_body: bool
+        self, status: int, body: bytes, request_id: str, code: str | None, *, send_body: bool,
+        close: bool = False,
     ) -> None:
         self.send_response(status)
+        if close:
+            self.send_header("Connection", "close")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("x-amzn-RequestId", request_id)
@@ -153,6 +188,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.emulator._log(format % args)
 
 
+def shown_header(values: list[str]) -> str:
+    """Header values as a short, printable repr (for one-line error messages)."""
+    text = repr(values[0] if len(values) == 1 else values)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class Emulator:
     """A local Clean Rooms ML endpoint. Start it, point boto3 at :attr:`url`, stop it.
 
@@ -165,7 +206,9 @@ class Emulator:
     ``host`` defaults to loopback (``127.0.0.1``): nothing outside this machine can reach the
     endpoint unless told otherwise. ``tls_cert`` (a PEM certificate chain) and ``tls_key`` (its
     PEM private key; default: in the ``tls_cert`` file) make it serve HTTPS; unreadable or
-    invalid files raise :class:`EmulatorError` naming the file.
+    invalid files raise :class:`EmulatorError` naming the file. ``idle_timeout`` (seconds,
+    default :data:`IDLE_TIMEOUT`) bounds every wait for a client; bodies above
+    :data:`MAX_BODY_BYTES` are refused with 413, a Content-Length that is not a number with 400.
     """
 
     def __init__(
@@ -182,7 +225,11 @@ class Emulator:
         log: TextIO | None = None,
         tls_cert: PathLike | None = None,
         tls_key: PathLike | None = None,
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
+        if not idle_timeout > 0:
+            raise EmulatorError(f"invalid idle_timeout {idle_timeout!r}: expected seconds > 0")
+        self.idle_timeout = float(idle_timeout)
         self.host = host
         self.port = port
         self._tls = _tls_context(tls_cert, tls_key)
