@@ -71,7 +71,7 @@ def run(quick: bool = False, n: int | None = None) -> list[Row]:
     rounds = n or (10 if quick else 30)
     with tempfile.TemporaryDirectory(prefix="bench-plugin-") as tmp:
         home = Path(tmp)
-        launcher = str(install(home / "plugins"))
+        launcher = str(install(home / "plugins", home=home))
         env = terraform_env(home)
         # The warm-up round caches the TLS key pair and writes bytecode, as any second launch.
         samples = harness.interleaved({

@@ -70,7 +70,7 @@ def terraform_home(root: Path) -> Path:
     home = root / "home"
     home.mkdir(parents=True, exist_ok=True)
     (home / ".terraformrc").write_text("")
-    install(home / ".terraform.d" / "plugins")
+    install(home / ".terraform.d" / "plugins", home=home)  # registered under this HOME
     return home
 
 
@@ -84,6 +84,8 @@ def terraform_env(home: Path) -> dict[str, str]:
         CHECKPOINT_DISABLE="1",  # no version check over the network
         TF_INPUT="0",
     )
-    for name in ("TF_LOG", "TF_LOG_PROVIDER", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR"):
+    # XDG_CONFIG_HOME/CLEANROOMSML_TF_PYTHON would take the launcher away from HOME's registration.
+    for name in ("TF_LOG", "TF_LOG_PROVIDER", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR",
+                 "XDG_CONFIG_HOME", "CLEANROOMSML_TF_PYTHON"):
         env.pop(name, None)
     return env

@@ -18,6 +18,7 @@ pytest_plugins = [
     "tests.support.terraform",
     "tests.support.cdktf",
     "tests.support.tls",
+    "tests.support.venvs",
     "tests.support.hypothesis_profiles",
 ]
 

@@ -38,7 +38,7 @@ def launch(command: list[str], env: dict[str, str]) -> tuple[str, str, str]:
 
 @pytest.fixture
 def launcher(tmp_path: Path) -> Path:
-    return install(tmp_path / "plugins")
+    return install(tmp_path / "plugins", home=tmp_path)
 
 
 def test_handshake_is_the_only_stdout(launcher: Path, tmp_path: Path) -> None:

@@ -83,11 +83,12 @@ def terraform_environment(workdir: Path, endpoint_url: str) -> dict[str, str]:
     home = workdir / "home"
     plugin_dir = workdir / "plugins"
     home.mkdir(parents=True, exist_ok=True)
-    install(plugin_dir)
+    install(plugin_dir, home=home)  # the launcher finds this interpreter under that HOME
     config = workdir / "terraformrc"
     config.write_text(cli_config(plugin_dir))
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AWS_", "TF_")) or k == "TF_LOG"}
+           if (not k.startswith(("AWS_", "TF_")) or k == "TF_LOG")
+           and k not in ("CLEANROOMSML_TF_PYTHON", "XDG_CONFIG_HOME")}
     env.update(
         HOME=str(home),
         TF_CLI_CONFIG_FILE=str(config),

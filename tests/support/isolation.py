@@ -18,6 +18,8 @@ _AWS_VARIABLES = (
     # The runner's CI=true would make lock files read-only in every test; tests that exercise
     # locked mode set these themselves.
     "CI", "CLEANROOMSML_TF_LOCKED",
+    # The provider launcher reads these before the registration under HOME.
+    "CLEANROOMSML_TF_PYTHON", "XDG_CONFIG_HOME",
 )
 
 

@@ -135,7 +135,7 @@ def tf_home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     (home / ".terraformrc").write_text("")
-    install(home / ".terraform.d" / "plugins")
+    install(home / ".terraform.d" / "plugins", home=home)  # registered under this HOME
     return home
 
 

@@ -7,23 +7,33 @@ macOS: with no CLI configuration at all, ``terraform init`` finds the provider t
 while every other provider still comes from its registry (or from its own directory under the
 same mirror).
 
-The executable is a tiny launcher that execs this very interpreter (the virtualenv's) on
-:mod:`cleanroomsml_tf.plugin.main`. Its bytes depend only on the interpreter path, so
-reinstalling produces the same file, the same ``h1:`` hash, and ``.terraform.lock.hcl`` stays
-valid.
+The executable is the portable launcher of :mod:`cleanroomsml_tf.plugin.launcher`: its bytes
+depend only on the provider version, so the ``h1:`` hash Terraform records in
+``.terraform.lock.hcl`` is the same on every machine, for every platform directory, whatever
+the virtualenv path, user, HOME or install command. Which Python environment it runs is
+registered separately, outside the mirror (:func:`launcher.register`).
 """
 
 from __future__ import annotations
 
 import platform
-import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE, __version__
 from cleanroomsml_tf.atomic import atomic_write_bytes
+from cleanroomsml_tf.plugin.launcher import (
+    EXECUTABLE_NAME,
+    check_platform,
+    current_python,
+    launcher_script,
+    register,
+)
 
-EXECUTABLE_NAME = "terraform-provider-cleanroomsml"
+__all__ = ["EXECUTABLE_NAME", "default_plugin_dir", "executable_path", "install",
+           "launcher_script", "platform_dir"]
+
 _ARCHES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
            "i386": "386", "i686": "386", "armv7l": "arm"}
 
@@ -40,35 +50,33 @@ def platform_dir() -> str:
     return f"{system}_{_ARCHES.get(machine, machine)}"
 
 
-def executable_path(plugin_dir: Path, version: str = __version__) -> Path:
+def executable_path(plugin_dir: Path, version: str = __version__,
+                    platform_name: str | None = None) -> Path:
     """Where the executable goes inside a mirror directory."""
     return (
-        plugin_dir / PROVIDER_HOSTNAME / PROVIDER_SOURCE / version / platform_dir()
-        / f"{EXECUTABLE_NAME}_v{version}"
+        plugin_dir / PROVIDER_HOSTNAME / PROVIDER_SOURCE / version
+        / (platform_name or platform_dir()) / f"{EXECUTABLE_NAME}_v{version}"
     )
 
 
-def launcher_script(python: str | None = None) -> str:
-    """The launcher's text: exec the interpreter on the plugin module.
+def install(plugin_dir: Path | None = None, *, platforms: Sequence[str] = (),
+            home: Path | None = None, python: str | None = None) -> Path:
+    """Write the launcher into ``plugin_dir`` (default: the implied mirror) for this machine's
+    platform and every one of ``platforms``, and register ``python`` (default: this
+    interpreter) for this version; the path of this machine's executable.
 
-    ``-I`` (isolated) keeps the working directory, PYTHON* variables and user site-packages
-    out of the plugin: Terraform runs it inside the user's configuration directory, and a stray
-    ``PYTHONPATH`` must neither shadow our modules nor slow the start. It also lets Python write
-    bytecode caches even when ``PYTHONDONTWRITEBYTECODE`` is set, which keeps later starts fast.
+    ``home``: register for a launcher that runs with that HOME (tools with a private HOME);
+    default: the current user's config directory.
     """
-    python = python or sys.executable
-    return (
-        "#!/bin/sh\n"
-        f"# {EXECUTABLE_NAME} {__version__}: written by `cleanroomsml-tf install`.\n"
-        f"exec {shlex.quote(python)} -I -m cleanroomsml_tf.plugin.main \"$@\"\n"
-    )
-
-
-def install(plugin_dir: Path | None = None) -> Path:
-    """Install the launcher into ``plugin_dir`` (default: the implied mirror); its path."""
+    names = [platform_dir(), *(check_platform(name) for name in platforms)]
     plugin_dir = Path(plugin_dir).expanduser() if plugin_dir else default_plugin_dir()
-    target = executable_path(plugin_dir.absolute())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Atomic: Terraform (or a parallel install) never sees a half-written launcher.
-    atomic_write_bytes(target, launcher_script().encode(), mode=0o755)
-    return target
+    register(current_python() if python is None else python, __version__, home)
+    script = launcher_script(__version__).encode()
+    paths = []
+    for name in dict.fromkeys(names):
+        target = executable_path(plugin_dir.absolute(), platform_name=name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Atomic: Terraform (or a parallel install) never sees a half-written launcher.
+        atomic_write_bytes(target, script, mode=0o755)
+        paths.append(target)
+    return paths[0]
