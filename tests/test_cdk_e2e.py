@@ -99,6 +99,7 @@ def test_a_model_still_training_fails_plan_with_the_status_diagnostic(
 
 def test_demo_runs_in_one_command_under_30_seconds():
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    state_files = set(ROOT.glob("*.tfstate*"))
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "cleanroomsml_tf.demo"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60, check=False)
@@ -108,4 +109,5 @@ def test_demo_runs_in_one_command_under_30_seconds():
     assert outputs["churn_status"] == "ACTIVE"
     assert outputs["churn_volume_size_in_gb"] == 100
     assert "endpoint stopped" in done.stderr
+    assert set(ROOT.glob("*.tfstate*")) == state_files  # no state left in the checkout
     assert elapsed < 30

@@ -209,3 +209,28 @@ def test_failure_line_is_the_first_stdout_line(installed: Path, tmp_path: Path) 
     finally:
         process.kill()
         process.communicate(timeout=10)
+
+
+def test_prefix_install_through_pythonpath_is_refused(project_wheel: Path, tmp_path: Path) -> None:
+    """``pip install --prefix`` + ``PYTHONPATH`` imports here, but not under the launcher's
+    ``python -I``: install says so and writes nothing, instead of a launcher that cannot start."""
+    python = bare_venv(tmp_path / "venv", None)
+    prefix = tmp_path / "prefix"
+    # pip runs for the bare interpreter (--python): run for this one, it would uninstall the
+    # package from the test environment while "installing" into the prefix.
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+                    "--no-deps", "--ignore-installed", "--prefix", str(prefix), str(project_wheel)],
+                   check=True, capture_output=True, timeout=300)
+    site = prefix / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+    home = tmp_path / "home"
+    env = dict(os.environ, HOME=str(home), PYTHONPATH=str(site))
+    result = subprocess.run([str(python), "-m", "cleanroomsml_tf", "install"], env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 1, result.stdout
+    message = " ".join(result.stderr.split())
+    assert message.startswith("cleanroomsml-tf install: Terraform starts the provider as "
+                              f"`{python} -I`, which ignores PYTHONPATH")
+    assert f"through PYTHONPATH={site}" in message
+    assert "Install cleanroomsml-tf into a virtualenv" in message
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not home.exists()  # nothing installed, nothing registered

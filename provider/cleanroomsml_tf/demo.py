@@ -143,7 +143,12 @@ def synthesize(root: Path, outdir: Path, env: Mapping[str, str]) -> Path:
     command = shlex.split(app)
     if command and command[0].endswith("python") and not (root / command[0]).exists():
         command[0] = sys.executable  # installed elsewhere: this interpreter has the package
-    run(command, cwd=root, env={**env, "CDKTF_OUTDIR": str(outdir)}, step="cdktf synth")
+    # The app runs in the temp directory, not the checkout: cdktf's default local backend puts
+    # the state file in the app's working directory, and the demo leaves no state behind.
+    command = [str(root / part) if (root / part).exists() else part for part in command]
+    outdir.mkdir(parents=True, exist_ok=True)
+    run(command, cwd=outdir.parent, env={**env, "CDKTF_OUTDIR": str(outdir)},
+        step="cdktf synth")
     stack = outdir / "stacks" / STACK_NAME
     if not (stack / "cdk.tf.json").is_file():
         raise DemoError(f"cdktf synth wrote no {stack / 'cdk.tf.json'}")
