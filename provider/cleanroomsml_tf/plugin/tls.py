@@ -5,6 +5,12 @@ prints in its handshake line. Terraform launches the plugin ~3 times per plan, s
 generated once and cached under ``$XDG_CACHE_HOME`` (default ``~/.cache``). The cache records the
 expiry time itself, so a warm start reads one small JSON file and never imports ``cryptography``
 (~30 ms saved before the handshake).
+
+The cache holds a private key, so it is reused only when nobody else could have read or planted
+it: a regular file (not a symlink) owned by the user with mode 0600, in a directory owned by the
+user with mode 0700. Anything else gets a new key; a directory of ours that is too open is
+tightened to 0700 first, one that belongs to someone else is not written to at all (the new key
+then lives for this launch only).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +63,36 @@ def load_or_create(path: Path | None = None, now: float | None = None) -> Identi
     return identity
 
 
+def _private(path: Path) -> bool:
+    """True when ``path`` is a regular file owned by us, mode 0600 (or stricter), in a directory
+    owned by us, mode 0700 (or stricter); symlinks are not followed."""
+    uid = os.geteuid()
+    try:
+        directory, file = os.lstat(path.parent), os.lstat(path)
+    except OSError:
+        return False
+    return (stat.S_ISDIR(directory.st_mode) and directory.st_uid == uid
+            and directory.st_mode & 0o077 == 0
+            and stat.S_ISREG(file.st_mode) and file.st_uid == uid and file.st_mode & 0o077 == 0)
+
+
+def _private_directory(directory: Path) -> bool:
+    """Make ``directory`` (ours) 0700, creating it if needed; False when it is not ours."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(directory)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+            return False
+        if info.st_mode & 0o077:
+            os.chmod(directory, 0o700)
+    except OSError:
+        return False
+    return True
+
+
 def _load(path: Path) -> Identity | None:
+    if not _private(path):
+        return None  # missing, or others could read (or have planted) it: a new key
     try:
         data = json.loads(path.read_text())
         return Identity(
@@ -77,8 +113,11 @@ def _store(path: Path, identity: Identity) -> None:
         "cert_der": base64.b64encode(identity.cert_der).decode(),
         "not_after": identity.not_after,
     })
+    if not _private_directory(path.parent):
+        return  # someone else's directory: this launch's key is not cached
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink():
+            path.unlink()  # write our own file, not through a link someone else planted
         atomic_write_text(path, payload, mode=0o600)
     except OSError:
         pass  # a read-only HOME only costs the next launch a new key
