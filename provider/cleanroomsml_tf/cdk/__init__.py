@@ -5,7 +5,8 @@ starts the jsii runtime; it raises :class:`~cleanroomsml_tf.cdk.compat.NodeJsMis
 when Node.js is missing. The Terraform plugin never imports it.
 
 One module per concern: ``compat`` (flavour, Node.js check),
-``tokens`` (number tokens), ``getters`` (getters generated from the attribute table),
+``tokens`` (number tokens), ``generated`` (typed getters generated from the attribute table
+by ``codegen``; ``getters`` holds their runtime helpers),
 ``provider`` and ``data_sources`` (the bindings), ``lookup`` (the construct).
 """
 
@@ -21,7 +22,7 @@ from cleanroomsml_tf.cdk.data_sources import (  # noqa: E402
 )
 from cleanroomsml_tf.cdk.lookup import TrainedModelLookup  # noqa: E402
 from cleanroomsml_tf.cdk.provider import CleanroomsmlProvider  # noqa: E402
-from cleanroomsml_tf.cdk.tokens import NumberToken  # noqa: E402
+from cleanroomsml_tf.cdk.tokens import Number, NumberToken  # noqa: E402
 
 __all__ = [
     "CdktfUnavailableError",
@@ -29,6 +30,7 @@ __all__ = [
     "DataCleanroomsmlCollaborationTrainedModel",
     "DataCleanroomsmlCollaborationTrainedModels",
     "NodeJsMissingError",
+    "Number",
     "NumberToken",
     "TrainedModelLookup",
 ]

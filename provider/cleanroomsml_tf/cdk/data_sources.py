@@ -1,26 +1,29 @@
 """The data source bindings ``cdktf get`` would generate for the ``cleanroomsml`` provider.
 
 Arguments are explicit keyword arguments (checked against :mod:`cleanroomsml_tf.arguments`
-by the tests); the computed attributes' getters are generated from the attribute table at
-import time (:mod:`cleanroomsml_tf.cdk.getters`).
+by the tests); the computed attributes' typed getters are generated from the attribute table
+and checked in (:mod:`cleanroomsml_tf.cdk.generated`, ``python -m cleanroomsml_tf.cdk.codegen``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cleanroomsml_tf import record
-from cleanroomsml_tf.arguments import (
-    MODEL_DATA_SOURCE,
-    MODELS_DATA_SOURCE,
-    TRAINED_MODELS_ATTRIBUTE,
-)
+from cleanroomsml_tf.arguments import MODEL_DATA_SOURCE, MODELS_DATA_SOURCE
 from cleanroomsml_tf.cdk.compat import cdktf_module
-from cleanroomsml_tf.cdk.getters import install_getters
+from cleanroomsml_tf.cdk.generated import (
+    DataCleanroomsmlCollaborationTrainedModelAttributes,
+    DataCleanroomsmlCollaborationTrainedModelsAttributes,
+)
 from cleanroomsml_tf.cdk.provider import GENERATOR_METADATA
 
 _cdktf = cdktf_module()
+
+if TYPE_CHECKING:  # cdktf's typed class; at run time the flavour's (cdktf or cdktn)
+    from cdktf import TerraformDataSource as _TerraformDataSource
+else:
+    _TerraformDataSource = _cdktf.TerraformDataSource
 
 
 def _strings(value: Sequence[str] | None) -> list[str] | None:
@@ -30,7 +33,7 @@ def _strings(value: Sequence[str] | None) -> list[str] | None:
     return None if value is None else list(value)
 
 
-class _DataSource(_cdktf.TerraformDataSource):  # type: ignore[misc,name-defined]
+class _DataSource(_TerraformDataSource):
     """Shared plumbing: meta-arguments, argument storage, synthesis."""
 
     TF_RESOURCE_TYPE = ""
@@ -64,7 +67,8 @@ class _DataSource(_cdktf.TerraformDataSource):  # type: ignore[misc,name-defined
         return self.get_string_attribute("id")
 
 
-class DataCleanroomsmlCollaborationTrainedModel(_DataSource):
+class DataCleanroomsmlCollaborationTrainedModel(
+        _DataSource, DataCleanroomsmlCollaborationTrainedModelAttributes):
     """Data source ``cleanroomsml_collaboration_trained_model``: one trained model (version).
 
     Every attribute of the record is a read-only property (generated from the attribute table):
@@ -109,7 +113,8 @@ class DataCleanroomsmlCollaborationTrainedModel(_DataSource):
         return self.get_list_attribute("allowed_statuses")
 
 
-class DataCleanroomsmlCollaborationTrainedModels(_DataSource):
+class DataCleanroomsmlCollaborationTrainedModels(
+        _DataSource, DataCleanroomsmlCollaborationTrainedModelsAttributes):
     """Data source ``cleanroomsml_collaboration_trained_models``: a collaboration's models.
 
     ``trained_models`` is a list reference: a token for the whole list, ``.get(i)`` for one
@@ -159,17 +164,3 @@ class DataCleanroomsmlCollaborationTrainedModels(_DataSource):
     def name_regex(self) -> str:
         """The ``name_regex`` argument (string token)."""
         return self.get_string_attribute("name_regex")
-
-
-_MODEL_CLASS = "DataCleanroomsmlCollaborationTrainedModel"
-_MODELS_CLASS = "DataCleanroomsmlCollaborationTrainedModels"
-
-install_getters(DataCleanroomsmlCollaborationTrainedModel, record.TRAINED_MODEL, _MODEL_CLASS)
-
-TRAINED_MODELS = record.Attribute(
-    TRAINED_MODELS_ATTRIBUTE, "collaborationTrainedModels", "list",
-    "Summaries of the matching trained models.", children=record.TRAINED_MODEL_SUMMARY,
-)
-"""The list data source's computed list, described like a table attribute."""
-
-install_getters(DataCleanroomsmlCollaborationTrainedModels, (TRAINED_MODELS,), _MODELS_CLASS)

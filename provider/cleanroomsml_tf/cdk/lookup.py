@@ -22,11 +22,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cleanroomsml_tf import record as table
 from cleanroomsml_tf.cdk.compat import cdktf_module, constructs_module
 from cleanroomsml_tf.cdk.data_sources import DataCleanroomsmlCollaborationTrainedModel
+from cleanroomsml_tf.cdk.generated import FLAT_NAMES, TrainedModelAttributes
 from cleanroomsml_tf.cdk.literal import literal_value
 from cleanroomsml_tf.cdk.provider import CleanroomsmlProvider
 from cleanroomsml_tf.cdk.tokens import NumberToken, as_string
@@ -36,6 +37,11 @@ from cleanroomsml_tf.identifiers import ModelRef
 
 _cdktf = cdktf_module()
 _constructs = constructs_module()
+
+if TYPE_CHECKING:
+    from constructs import Construct as _Construct
+else:
+    _Construct = _constructs.Construct
 
 Resolve = Literal["plan", "synth"]
 
@@ -53,34 +59,6 @@ class LookupConfigurationError(CleanroomsmlTfError):
     """A TrainedModelLookup was configured in a way that cannot work."""
 
     summary = "Invalid TrainedModelLookup"
-
-
-def flat_names() -> dict[str, str]:
-    """Flat property name -> dotted record path, for every scalar (and list) attribute.
-
-    A nested scalar is flat under its own name (``resource_config.instance_type`` ->
-    ``instance_type``) unless that name is taken or is a single word, too vague alone
-    (``status_details.message`` -> ``status_details_message``).
-    """
-    paths = [path for path, _ in table.iter_leaf_paths()]
-    top = {a.name for a in table.TRAINED_MODEL}
-    leaf_counts: dict[str, int] = {}
-    for path in paths:
-        leaf = path.rsplit(".", 1)[-1]
-        leaf_counts[leaf] = leaf_counts.get(leaf, 0) + 1
-    names: dict[str, str] = {}
-    for path in paths:
-        if "." not in path:
-            names[path] = path
-            continue
-        leaf = path.rsplit(".", 1)[-1]
-        clear = "_" in leaf and leaf_counts[leaf] == 1 and leaf not in top
-        names[leaf if clear else path.replace(".", "_")] = path
-    return names
-
-
-FLAT_NAMES: dict[str, str] = flat_names()
-"""Every flat property of :class:`TrainedModelLookup` and the record path it reads."""
 
 
 class RecordView(Mapping[str, Any]):
@@ -156,7 +134,7 @@ def _allow_list(value: Any, id: str) -> tuple[str, ...] | None:  # noqa: A002
     return items
 
 
-class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defined]
+class TrainedModelLookup(_Construct, TrainedModelAttributes):
     """Look up an AWS Clean Rooms ML trained model and expose its attributes.
 
     Every attribute of the record is a read-only property, the headline ones flat
@@ -343,30 +321,5 @@ class TrainedModelLookup(_constructs.Construct):  # type: ignore[misc,name-defin
         return value
 
 
-def _property(name: str, path: str) -> property:
-    attribute = table.attribute_at(path)
-    kind = {"number": "number token in plan mode", "object": "nested object",
-            "list": "list of objects"}.get(attribute.kind, "string token in plan mode")
-    doc = f"{attribute.description} (``{path}``; {kind})"
-
-    def getter(self: TrainedModelLookup) -> Any:
-        return self.get(path)
-
-    getter.__name__ = name
-    getter.__doc__ = doc
-    return property(getter, doc=doc)
-
-
-def _install_properties() -> None:
-    # Generated from the table: objects by their own name, scalars (and lists) flat.
-    members = {a.name: a.name for a in table.TRAINED_MODEL if a.kind == "object"} | FLAT_NAMES
-    for name, path in members.items():
-        if hasattr(TrainedModelLookup, name):
-            raise TypeError(f"TrainedModelLookup.{name} would shadow an existing member")
-        setattr(TrainedModelLookup, name, _property(name, path))
-
-
-_install_properties()
-
 __all__ = ["FLAT_NAMES", "NumberToken", "OUTPUT_ATTRIBUTES", "RecordView", "TrainedModelLookup",
-           "clear_synth_cache", "flat_names"]
+           "clear_synth_cache"]

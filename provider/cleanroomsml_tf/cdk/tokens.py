@@ -31,7 +31,7 @@ until Terraform runs.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeAlias
 
 from cleanroomsml_tf.cdk.compat import cdktf_module
 
@@ -108,29 +108,20 @@ def _modulo(left: Any, right: Any) -> NumberToken:
     return _token(_op("sub", left, _op("mul", right, _fn("floor", _op("div", left, right)))))
 
 
-def _binary(name: str, reflected: bool = False) -> Any:
-    compute = {"floordiv": _floor_div, "mod": _modulo}.get(name)
-
-    def method(self: NumberToken, other: Any) -> Any:
-        if not _is_number(other):
-            return NotImplemented
-        left, right = (other, self) if reflected else (self, other)
-        if compute is not None:
-            return compute(left, right)
-        return _token(_op(name, left, right))
-
-    method.__name__ = f"__{'r' if reflected else ''}{name}__"
-    return method
+def _arithmetic(name: str, left: Any, right: Any) -> NumberToken:
+    if not (_is_number(left) and _is_number(right)):
+        return NotImplemented  # type: ignore[no-any-return]
+    if name == "floordiv":
+        return _floor_div(left, right)
+    if name == "mod":
+        return _modulo(left, right)
+    return _token(_op(name, left, right))
 
 
-def _comparison(name: str) -> Any:
-    def method(self: NumberToken, other: Any) -> Any:
-        if not _is_number(other):
-            return NotImplemented
-        return _op(name, self, other)
-
-    method.__name__ = f"__{name}__"
-    return method
+def _compare(name: str, left: Any, right: Any) -> Any:
+    if not _is_number(right):
+        return NotImplemented
+    return _op(name, left, right)
 
 
 def _unknown(what: str) -> Any:
@@ -177,22 +168,54 @@ class NumberToken(float):
     def __repr__(self) -> str:
         return f"NumberToken({self.as_string})"
 
-    __add__ = _binary("add")
-    __radd__ = _binary("add", reflected=True)
-    __sub__ = _binary("sub")
-    __rsub__ = _binary("sub", reflected=True)
-    __mul__ = _binary("mul")
-    __rmul__ = _binary("mul", reflected=True)
-    __truediv__ = _binary("div")
-    __rtruediv__ = _binary("div", reflected=True)
-    __floordiv__ = _binary("floordiv")
-    __rfloordiv__ = _binary("floordiv", reflected=True)
-    __mod__ = _binary("mod")
-    __rmod__ = _binary("mod", reflected=True)
-    __lt__ = _comparison("lt")
-    __le__ = _comparison("lte")
-    __gt__ = _comparison("gt")
-    __ge__ = _comparison("gte")
+    def __add__(self, other: float) -> NumberToken:
+        return _arithmetic("add", self, other)
+
+    def __radd__(self, other: float) -> NumberToken:
+        return _arithmetic("add", other, self)
+
+    def __sub__(self, other: float) -> NumberToken:
+        return _arithmetic("sub", self, other)
+
+    def __rsub__(self, other: float) -> NumberToken:
+        return _arithmetic("sub", other, self)
+
+    def __mul__(self, other: float) -> NumberToken:
+        return _arithmetic("mul", self, other)
+
+    def __rmul__(self, other: float) -> NumberToken:
+        return _arithmetic("mul", other, self)
+
+    def __truediv__(self, other: float) -> NumberToken:
+        return _arithmetic("div", self, other)
+
+    def __rtruediv__(self, other: float) -> NumberToken:
+        return _arithmetic("div", other, self)
+
+    def __floordiv__(self, other: float) -> NumberToken:
+        return _arithmetic("floordiv", self, other)
+
+    def __rfloordiv__(self, other: float) -> NumberToken:
+        return _arithmetic("floordiv", other, self)
+
+    def __mod__(self, other: float) -> NumberToken:
+        return _arithmetic("mod", self, other)
+
+    def __rmod__(self, other: float) -> NumberToken:
+        return _arithmetic("mod", other, self)
+
+    def __lt__(self, other: float) -> Any:  # type: ignore[override]
+        return _compare("lt", self, other)
+
+    def __le__(self, other: float) -> Any:  # type: ignore[override]
+        return _compare("lte", self, other)
+
+    def __gt__(self, other: float) -> Any:  # type: ignore[override]
+        return _compare("gt", self, other)
+
+    def __ge__(self, other: float) -> Any:  # type: ignore[override]
+        return _compare("gte", self, other)
+
     __int__ = _unknown("int()")
     __trunc__ = _unknown("math.trunc()")
     __round__ = _unknown("round()")
@@ -211,6 +234,11 @@ class NumberToken(float):
 
     def __ceil__(self) -> NumberToken:  # type: ignore[override]
         return _token(_fn("ceil", float(self)))
+
+
+Number: TypeAlias = NumberToken | int
+"""A number attribute of ``TrainedModelLookup``: a :class:`NumberToken` in plan mode, an ``int``
+in synth mode. Arithmetic, comparisons and f-strings work the same on both."""
 
 
 def number_token(value: Any) -> Any:
