@@ -40,10 +40,12 @@ TARGET_MODELS = 1000
 
 def lock_all(models: list[dict[str, Any]], url: str, path: Path) -> None:
     """Resolve every model once and write the lock file (set-up, not timed)."""
-    from cleanroomsml_tf.client import ClientSettings
-    from cleanroomsml_tf.identifiers import ModelRef
-    from cleanroomsml_tf.lockfile import LockFile, new_entry, resolve_many, write
-    from cleanroomsml_tf.lookup import Resolver
+    from cleanroomsml_tf.aws.resolver import Resolver
+    from cleanroomsml_tf.aws.settings import ClientSettings
+    from cleanroomsml_tf.lockfile.model import LockFile, new_entry
+    from cleanroomsml_tf.lockfile.store import write
+    from cleanroomsml_tf.lockfile.synth import resolve_many
+    from cleanroomsml_tf.model.identifiers import ModelRef
 
     resolver = Resolver(ClientSettings(endpoint_url=url))
     refs = [ModelRef(m["trainedModelArn"], m["collaborationIdentifier"]) for m in models]
@@ -57,9 +59,9 @@ def lock_all(models: list[dict[str, Any]], url: str, path: Path) -> None:
 def time_in_process(path: Path, url: str, concurrency: int) -> float:
     """Seconds to read the lock file and check every entry in this process (no drift allowed:
     a run that finds drift or errors measured the wrong thing)."""
-    from cleanroomsml_tf.client import ClientSettings
-    from cleanroomsml_tf.drift import check_drift
-    from cleanroomsml_tf.lockfile import read
+    from cleanroomsml_tf.aws.settings import ClientSettings
+    from cleanroomsml_tf.drift.check import check_drift
+    from cleanroomsml_tf.lockfile.store import read
 
     started = time.perf_counter()
     report = check_drift(
@@ -76,7 +78,7 @@ def run(
     sample: int | None = None, concurrency: int | None = None,
 ) -> list[Row]:
     """Median drift wall time (CLI and in-process) against one process per model."""
-    from cleanroomsml_tf.client import DEFAULT_CONCURRENCY
+    from cleanroomsml_tf.aws.settings import DEFAULT_CONCURRENCY
 
     rounds = rounds or (3 if quick else 7)
     sample = sample or (9 if quick else 21)

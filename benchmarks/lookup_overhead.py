@@ -57,9 +57,9 @@ def raw_get(url: str, path: str) -> Callable[[], object]:
 
 def run(quick: bool = False, calls: int | None = None, rounds: int | None = None) -> list[Row]:
     """Seconds per lookup: Resolver and boto3 client against a raw keep-alive GET."""
-    from cleanroomsml_tf.client import ClientSettings
-    from cleanroomsml_tf.identifiers import ModelRef
-    from cleanroomsml_tf.lookup import Resolver
+    from cleanroomsml_tf.aws.resolver import Resolver
+    from cleanroomsml_tf.aws.settings import ClientSettings
+    from cleanroomsml_tf.model.identifiers import ModelRef
 
     calls = calls or (200 if quick else 500)
     rounds = rounds or (3 if quick else 9)

@@ -410,7 +410,7 @@ def not_json_text() -> st.SearchStrategy[str]:
 def test_valid_values_from_the_model_pass_the_package_validator(field, data) -> None:
     """The base of every near miss is valid to both the oracle and the package: the
     properties elsewhere really test the mutation, not a value that was never valid."""
-    from cleanroomsml_tf.identifiers import validate_field
+    from cleanroomsml_tf.model.identifiers import validate_field
 
     value = data.draw(valid_identifiers(field))
     assert is_valid_identifier(field, value)
@@ -422,8 +422,8 @@ def test_valid_values_from_the_model_pass_the_package_validator(field, data) -> 
 def test_near_misses_are_refused_naming_field_value_and_expected_form(bad) -> None:
     """The validator every entrance shares: the error names the field, the exact value (repr)
     and the expected form, which includes botocore's pattern."""
-    from cleanroomsml_tf.errors import InvalidInputError
-    from cleanroomsml_tf.identifiers import validate_field
+    from cleanroomsml_tf.model.errors import InvalidInputError
+    from cleanroomsml_tf.model.identifiers import validate_field
 
     field, value = bad
     with pytest.raises(InvalidInputError) as caught:
@@ -438,8 +438,8 @@ def test_near_misses_are_refused_naming_field_value_and_expected_form(bad) -> No
 @examples(30)
 @given(field=st.sampled_from(IDENTIFIERS), value=wrong_types())
 def test_wrong_types_are_refused(field, value) -> None:
-    from cleanroomsml_tf.errors import InvalidInputError
-    from cleanroomsml_tf.identifiers import validate_field
+    from cleanroomsml_tf.model.errors import InvalidInputError
+    from cleanroomsml_tf.model.identifiers import validate_field
 
     with pytest.raises(InvalidInputError, match=f"^invalid {field} "):
         validate_field(field, value)
@@ -466,14 +466,15 @@ def example_lock_text() -> str:
     import datetime as dt
     from pathlib import Path
 
-    from cleanroomsml_tf import lockfile, record
     from cleanroomsml_tf.emulator import example_models
-    from cleanroomsml_tf.identifiers import ModelRef
+    from cleanroomsml_tf.lockfile import model as lockfile_model
+    from cleanroomsml_tf.model import record
+    from cleanroomsml_tf.model.identifiers import ModelRef
 
-    lock = lockfile.LockFile(Path(lockfile.LOCK_FILE_NAME))
+    lock = lockfile_model.LockFile(Path(lockfile_model.LOCK_FILE_NAME))
     when = dt.datetime(2026, 11, 22, 8, 0, tzinfo=dt.UTC)
     for item in example_models()[:3]:
         ref = ModelRef(item["trainedModelArn"], item["collaborationIdentifier"],
                        item.get("versionIdentifier"))
-        lock.put(lockfile.new_entry(ref, record.normalize(item), now=when))
+        lock.put(lockfile_model.new_entry(ref, record.normalize(item), now=when))
     return lock.dumps()

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleanroomsml_tf.client import ClientSettings
-from cleanroomsml_tf.errors import CleanroomsmlTfError, InvalidInputError
+from cleanroomsml_tf.aws.settings import ClientSettings
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError, InvalidInputError
 from tests.support.cdktf import CHURN_ARN, COLLABORATION, synth_json
 from tests.test_bad_input import (
     IDENTIFIERS,
@@ -147,7 +147,7 @@ def test_good_props_construct_in_both_modes(cdk, stack, emulator, tmp_path) -> N
 
 def test_a_broken_lock_file_stops_synth_mode_before_any_request(cdk, stack, emulator,
                                                                 tmp_path) -> None:
-    from cleanroomsml_tf.lockfile import LockFileError
+    from cleanroomsml_tf.lockfile.model import LockFileError
 
     lock_path = tmp_path / "cleanroomsml.lock.json"
     broken = b'{"format_version": 1, "entries": {}'  # truncated

@@ -233,7 +233,7 @@ def test_lock_add_refuses_a_bad_concurrency(emulator, lock_file, value) -> None:
 def _drift_flag_cases() -> st.SearchStrategy[tuple[str, str, str, str]]:
     """(flag, bad value, expected form, how the message names the value) for every validated
     ``drift`` flag."""
-    from cleanroomsml_tf.drift_reports import FORMATS
+    from cleanroomsml_tf.drift.reports import FORMATS
 
     def case(flag: str, expected: str) -> Callable[[str], tuple[str, str, str, str]]:
         return lambda value: (flag, value, expected, repr(value))
@@ -253,7 +253,7 @@ def _drift_flag_cases() -> st.SearchStrategy[tuple[str, str, str, str]]:
 
 def _bad_fields() -> st.SearchStrategy[tuple[str, str, str, str]]:
     """``--fields`` lists with an unknown name (the message names that item) or no name."""
-    from cleanroomsml_tf.drift import valid_field_names
+    from cleanroomsml_tf.drift.fields import valid_field_names
 
     names = valid_field_names()
 

@@ -20,13 +20,15 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from cleanroomsml_tf import lockfile
-from cleanroomsml_tf.client import ClientSettings
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import ClientSettings
 from cleanroomsml_tf.emulator import Emulator, EmulatorDataError, example_models, load_data_file
 from cleanroomsml_tf.emulator.data import example_document
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lookup import Resolver
-from cleanroomsml_tf.shipped_schemas import EMULATOR_DATA, LOCK_FILE, load
+from cleanroomsml_tf.lockfile import model as lockfile_model
+from cleanroomsml_tf.lockfile import store as lockfile_store
+from cleanroomsml_tf.lockfile.synth import resolve_for_synth
+from cleanroomsml_tf.model.identifiers import ModelRef
+from cleanroomsml_tf.model.json_schemas import EMULATOR_DATA, LOCK_FILE, load
 from tests.support.emulator import run_cli
 from tests.support.example_ids import CHURN, COLLABORATION, FRAUD
 from tests.test_bad_input import (
@@ -327,8 +329,8 @@ def test_broken_lock_files_are_refused_whole(emulator, tmp_path, case) -> None:
     path.write_bytes(data)
     before = emulator.request_count
 
-    with pytest.raises(lockfile.LockFileError) as caught:
-        lockfile.read(path)
+    with pytest.raises(lockfile_model.LockFileError) as caught:
+        lockfile_store.read(path)
     reason = str(caught.value)
     assert reason.startswith(f"lock file {path}: "), reason
     assert "\n" not in reason and "\r" not in reason
@@ -336,8 +338,8 @@ def test_broken_lock_files_are_refused_whole(emulator, tmp_path, case) -> None:
         assert fragment in reason, (fragment, reason)
 
     settings = ClientSettings(endpoint_url=emulator.url, max_attempts=1)
-    with pytest.raises(lockfile.LockFileError):  # synth time (TrainedModelLookup) refuses too
-        lockfile.resolve_for_synth(ModelRef(CHURN, COLLABORATION), lock_path=path,
+    with pytest.raises(lockfile_model.LockFileError):  # synth time (TrainedModelLookup) refuses too
+        resolve_for_synth(ModelRef(CHURN, COLLABORATION), lock_path=path,
                                    settings=settings)
     for command in (["drift"],
                     ["lock", "add", f"--trained-model-arn={CHURN}",
@@ -357,7 +359,7 @@ def test_the_lock_file_the_strategy_breaks_is_valid(emulator, tmp_path) -> None:
     endpoint (so the request_count check above could fail)."""
     path = tmp_path / "cleanroomsml.lock.json"
     path.write_text(LOCK_TEXT, encoding="utf-8")
-    assert sorted(lockfile.read(path).entries) == ENTRY_KEYS
+    assert sorted(lockfile_store.read(path).entries) == ENTRY_KEYS
     for entry in LOCK_DOCUMENT["entries"].values():
         assert resolved_at_ok(entry["resolved_at"])
     before = emulator.request_count

@@ -21,7 +21,11 @@ from hypothesis import strategies as st
 from tf.gen import tfplugin_pb2 as pb
 from tf.utils import to_dynamic_value
 
-from cleanroomsml_tf.arguments import MODEL_DATA_SOURCE, MODELS_DATA_SOURCE, PROVIDER_ARGUMENTS
+from cleanroomsml_tf.plugin.arguments import (
+    MODEL_DATA_SOURCE,
+    MODELS_DATA_SOURCE,
+    PROVIDER_ARGUMENTS,
+)
 from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
 from cleanroomsml_tf.plugin.servicer import ProviderServicer
 from tests.support.example_ids import CHURN, COLLABORATION
@@ -48,8 +52,8 @@ FORBIDDEN_OUTPUT = ("Traceback", "Exception calling application", "plugin crashe
 
 def data_source_config(type_name: str, values: dict[str, Any]) -> pb.DynamicValue:
     """A data source config as Terraform sends it: every schema attribute present."""
-    from cleanroomsml_tf.plugin.data_source_trained_model import TrainedModelDataSource
-    from cleanroomsml_tf.plugin.data_source_trained_models import TrainedModelsDataSource
+    from cleanroomsml_tf.plugin.data_sources.trained_model import TrainedModelDataSource
+    from cleanroomsml_tf.plugin.data_sources.trained_models import TrainedModelsDataSource
 
     klass = TrainedModelDataSource if type_name == MODEL_DATA_SOURCE else TrainedModelsDataSource
     full: dict[str, Any] = {a.name: None for a in klass.get_schema().attributes}
@@ -251,7 +255,7 @@ def test_bad_provider_arguments_are_diagnostics_before_any_request(emulator, cas
 def test_number_arguments_arrive_as_text_too() -> None:
     """The premise of the text cases above: cty encodes 1.1 as text (checked on the wire by
     the terraform test below); our mapping reads it as the number it is."""
-    from cleanroomsml_tf.client import settings_from_provider_config
+    from cleanroomsml_tf.plugin.config import settings_from_provider_config
 
     settings = settings_from_provider_config({"max_attempts": "4", "timeout": "0.1"})
     assert settings.max_attempts == 4 and math.isclose(settings.deadline or 0, 0.1)

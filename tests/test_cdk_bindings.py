@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from cleanroomsml_tf import arguments as schema
-from cleanroomsml_tf import record
+from cleanroomsml_tf.model import record
+from cleanroomsml_tf.plugin import arguments as schema
 from tests.support.cdktf import CHURN_ARN, COLLABORATION, synth_json
 
 pytestmark = pytest.mark.cdktf
@@ -152,8 +152,8 @@ def _ours(arguments) -> dict[str, tuple[bool, bool]]:
 
 
 def test_data_source_arguments_match_the_plugin_schema():
-    from cleanroomsml_tf.plugin.data_source_trained_model import TrainedModelDataSource
-    from cleanroomsml_tf.plugin.data_source_trained_models import TrainedModelsDataSource
+    from cleanroomsml_tf.plugin.data_sources.trained_model import TrainedModelDataSource
+    from cleanroomsml_tf.plugin.data_sources.trained_models import TrainedModelsDataSource
 
     model = TrainedModelDataSource.get_schema().attributes
     models = TrainedModelsDataSource.get_schema().attributes
@@ -179,7 +179,7 @@ def test_provider_arguments_match_the_plugin_schema():
 
 def test_the_plugin_never_imports_cdktf():
     code = ("import sys, cleanroomsml_tf.plugin.main, cleanroomsml_tf.plugin.provider, "
-            "cleanroomsml_tf.plugin.data_source_trained_model;"
+            "cleanroomsml_tf.plugin.data_sources.trained_model;"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('cdktf', 'cdktn', 'jsii', 'constructs') or m.startswith('cleanroomsml_tf.cdk')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

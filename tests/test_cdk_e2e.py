@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from cleanroomsml_tf.client import ClientSettings
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lookup import Resolver
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import ClientSettings
+from cleanroomsml_tf.model.identifiers import ModelRef
 from tests.support.cdktf import (
     CHURN_ARN,
     COLLABORATION,

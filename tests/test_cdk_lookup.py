@@ -9,8 +9,12 @@ import sys
 
 import pytest
 
-from cleanroomsml_tf import record
-from cleanroomsml_tf.errors import CleanroomsmlTfError, InvalidInputError, StatusNotAllowedError
+from cleanroomsml_tf.model import record
+from cleanroomsml_tf.model.errors import (
+    CleanroomsmlTfError,
+    InvalidInputError,
+    StatusNotAllowedError,
+)
 from tests.support.cdktf import CHURN_ARN, COLLABORATION, LTV_ARN, ROOT, synth_json
 
 pytestmark = pytest.mark.cdktf
@@ -128,7 +132,7 @@ def test_invalid_input_is_a_typed_error(cdk, new_stack):
 
 def _synth_stack(cdk, lock_path, url, **options):
     from cdktf import TerraformStack, Testing
-    from cleanroomsml_tf.client import ClientSettings
+    from cleanroomsml_tf.aws.settings import ClientSettings
 
     stack = TerraformStack(Testing.app(), "pinned")
     model = lookup(cdk, stack, resolve="synth", lock_path=lock_path,
@@ -168,7 +172,7 @@ def test_synth_mode_is_identical_twice_with_the_endpoint_stopped(
 
 
 def test_synth_mode_gate_and_locked_mode(cdk, emulator, monkeypatch, tmp_path):
-    from cleanroomsml_tf.lockfile import LockEntryMissingError
+    from cleanroomsml_tf.lockfile.project import LockEntryMissingError
 
     lock_path = tmp_path / "cleanroomsml.lock.json"
     with pytest.raises(StatusNotAllowedError, match="CREATE_IN_PROGRESS"):

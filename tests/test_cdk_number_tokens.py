@@ -12,7 +12,7 @@ import math
 
 import pytest
 
-from cleanroomsml_tf.client import ClientSettings
+from cleanroomsml_tf.aws.settings import ClientSettings
 from tests.support.cdktf import CHURN_ARN, COLLABORATION, synth_json, write_stack
 
 pytestmark = [pytest.mark.cdktf, pytest.mark.terraform]

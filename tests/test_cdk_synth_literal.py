@@ -12,9 +12,9 @@ import json
 
 import pytest
 
-from cleanroomsml_tf.client import ClientSettings
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lookup import Resolver
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import ClientSettings
+from cleanroomsml_tf.model.identifiers import ModelRef
 from tests.support.cdktf import CHURN_ARN, COLLABORATION, synth_json, write_stack
 
 pytestmark = [pytest.mark.cdktf, pytest.mark.terraform]
@@ -91,9 +91,9 @@ def _outputs(cdktf, stack, model) -> dict[str, str]:
 
 def test_synth_mode_hostile_text_reaches_terraform_output_byte_for_byte(
         cdk, hostile_endpoint, make_terraform, terraform_binary, tmp_path):
-    from cleanroomsml_tf import record as table
     from cleanroomsml_tf.cdk.compat import cdktf_module
     from cleanroomsml_tf.cdk.lookup import clear_synth_cache
+    from cleanroomsml_tf.model import record as table
 
     cdktf = cdktf_module()
     settings = ClientSettings(endpoint_url=hostile_endpoint.url)

@@ -24,8 +24,8 @@ def test_generated_module_is_what_the_attribute_table_generates(cdk):
 
 
 def test_the_check_fails_when_the_table_changes(cdk, monkeypatch, capsys):
-    from cleanroomsml_tf import record
     from cleanroomsml_tf.cdk import codegen
+    from cleanroomsml_tf.model import record
 
     extra = record.Attribute("model_card_uri", "modelCardUri", "string", "A new member.")
     monkeypatch.setattr(record, "TRAINED_MODEL", (*record.TRAINED_MODEL, extra))

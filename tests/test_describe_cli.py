@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from cleanroomsml_tf import record
 from cleanroomsml_tf.cli import build_parser
+from cleanroomsml_tf.model import record
 from tests.support.example_ids import ARN_PREFIX, CHURN, CHURN_V1, COLLABORATION
 
 

@@ -11,9 +11,15 @@ from typing import Any
 
 import pytest
 
-from cleanroomsml_tf import drift, drift_reports, lockfile, record
-from cleanroomsml_tf.client import ClientSettings
-from cleanroomsml_tf.identifiers import ModelRef
+from cleanroomsml_tf.aws.settings import ClientSettings
+from cleanroomsml_tf.drift import check as drift_check
+from cleanroomsml_tf.drift import fields as drift_fields
+from cleanroomsml_tf.drift import reports as drift_reports
+from cleanroomsml_tf.lockfile import model as lockfile_model
+from cleanroomsml_tf.lockfile import store as lockfile_store
+from cleanroomsml_tf.lockfile import synth as lockfile_synth
+from cleanroomsml_tf.model import record
+from cleanroomsml_tf.model.identifiers import ModelRef
 from tests.support.emulator import run_cli
 from tests.support.example_ids import ARN_PREFIX, COLLABORATION
 
@@ -51,7 +57,7 @@ def locked(make_emulator, models, tmp_path):
     refs = [_ref(m) for m in models.values()]
     refs.append(_ref(models["same"], models["same"]["versionIdentifier"]))
     for ref in refs:
-        lockfile.add(ref, path, settings=settings)
+        lockfile_synth.add(ref, path, settings=settings)
     return server, path, models
 
 
@@ -163,7 +169,7 @@ def test_new_version_of_a_versionless_model_is_found_by_create_time(locked):
     changed["versionless"]["createTime"] = "2027-02-02T00:00:00Z"
     server.replace_models(list(changed.values()))
     settings = ClientSettings(endpoint_url=server.url)
-    report = drift.check_drift(lockfile.read(path), settings=settings)
+    report = drift_check.check_drift(lockfile_store.read(path), settings=settings)
     (result,) = report.by_outcome("drifted")
     assert [(f.kind, f.field, f.live) for f in result.findings] == [
         ("new_version", "create_time", "2027-02-02T00:00:00Z")]
@@ -173,16 +179,16 @@ def test_new_version_of_a_versionless_model_is_found_by_create_time(locked):
 
 
 @pytest.fixture
-def changed_report(locked) -> drift.DriftReport:
+def changed_report(locked) -> drift_check.DriftReport:
     """Five drifted entries, three clean, and one unchecked (access denied, awkward name)."""
     server, path, models = locked
     served = _change_everything(server, models)
     denied = _model(models["same"], "denied", 77)
     denied["name"] = "denied|50%,x:y\r\nz"
-    lock = lockfile.read(path)
-    lock.put(lockfile.new_entry(_ref(denied), record.normalize(denied)))
+    lock = lockfile_store.read(path)
+    lock.put(lockfile_model.new_entry(_ref(denied), record.normalize(denied)))
     server.replace_models([*served, denied], access_denied=[denied["trainedModelArn"]])
-    return drift.check_drift(lock, settings=ClientSettings(endpoint_url=server.url))
+    return drift_check.check_drift(lock, settings=ClientSettings(endpoint_url=server.url))
 
 
 def test_junit_parses_with_one_failure_per_drifted_entry(changed_report):
@@ -202,8 +208,9 @@ def test_junit_parses_with_one_failure_per_drifted_entry(changed_report):
 
 def test_junit_survives_control_characters(changed_report):
     result = changed_report.results[0]
-    weird = drift.EntryResult(result.entry, "unchecked", error="bad\x00\x1b<&>\"", error_kind="x")
-    report = drift.DriftReport("p", drift.DEFAULT_FIELDS, (weird,), 1)
+    weird = drift_check.EntryResult(result.entry, "unchecked", error="bad\x00\x1b<&>\"",
+                                    error_kind="x")
+    report = drift_check.DriftReport("p", drift_fields.DEFAULT_FIELDS, (weird,), 1)
     error = ET.fromstring(drift_reports.render_junit(report)).find("testsuite/testcase/error")
     assert "<&>\"" in error.get("message")
 
@@ -255,12 +262,13 @@ def test_output_and_extra_reports(locked, tmp_path):
 def test_fields_select_what_counts(locked):
     server, path, models = locked
     _change_everything(server, models)
-    lock = lockfile.read(path)
+    lock = lockfile_store.read(path)
     settings = ClientSettings(endpoint_url=server.url)
-    report = drift.check_drift(lock, settings=settings, fields=drift.parse_fields("status"))
+    report = drift_check.check_drift(lock, settings=settings,
+                                     fields=drift_fields.parse_fields("status"))
     assert {(r.name, f.kind) for r in report.by_outcome("drifted") for f in r.findings} == {
         ("status", "changed"), ("deleted", "missing"), ("newver", "new_version")}
-    assert drift.parse_fields("resource_config, status") == (
+    assert drift_fields.parse_fields("resource_config, status") == (
         "resource_config.instance_count", "resource_config.instance_type",
         "resource_config.volume_size_in_gb", "status")
 
@@ -279,14 +287,16 @@ def test_unknown_field_is_a_usage_error(locked):
 def test_shards_partition_deterministically_and_completely():
     keys = [ModelRef(f"{ARN_PREFIX}m-{i}", COLLABORATION).key for i in range(500)]
     for count in (1, 2, 3, 7):
-        shards = [drift.Shard(i, count) for i in range(1, count + 1)]
+        shards = [drift_check.Shard(i, count) for i in range(1, count + 1)]
         owners = [[s for s in shards if s.owns(key)] for key in keys]
         assert all(len(o) == 1 for o in owners)  # complete and disjoint
         sizes = [sum(1 for o in owners if o[0] == s) for s in shards]
         assert min(sizes) > 500 / count * 0.6  # and reasonably even
-    assert [drift.shard_of(k, 4) for k in keys[:20]] == [drift.shard_of(k, 4) for k in keys[:20]]
+    first = keys[:20]
+    assert [drift_check.shard_of(k, 4) for k in first] == [
+        drift_check.shard_of(k, 4) for k in first]
     with pytest.raises(ValueError):
-        drift.Shard.parse("3/2")
+        drift_check.Shard.parse("3/2")
 
 
 def test_shard_option(locked):
@@ -298,7 +308,7 @@ def test_shard_option(locked):
         report = json.loads(result.stdout)
         assert report["shard"] == f"{index}/3"
         seen += [e["key"] for e in report["entries"]]
-    assert sorted(seen) == sorted(lockfile.read(path).entries)
+    assert sorted(seen) == sorted(lockfile_store.read(path).entries)
     bad = _drift(server, path, "--shard", "0/3")
     assert bad.returncode == 2 and "1 <= I <= N" in bad.stderr
 
@@ -309,11 +319,11 @@ def test_shard_option(locked):
 def test_many_entries_one_client(make_emulator, example_data, tmp_path):
     models = [_model(example_data[0], f"bulk-{i:03d}", i) for i in range(300)]
     server = make_emulator(models=models)
-    lock = lockfile.LockFile(tmp_path / "l.json")
+    lock = lockfile_model.LockFile(tmp_path / "l.json")
     for model in models:
-        lock.put(lockfile.new_entry(_ref(model), record.normalize(model)))
+        lock.put(lockfile_model.new_entry(_ref(model), record.normalize(model)))
     before = server.request_count
-    report = drift.check_drift(lock, settings=ClientSettings(endpoint_url=server.url),
+    report = drift_check.check_drift(lock, settings=ClientSettings(endpoint_url=server.url),
                                concurrency=16)
     assert report.exit_code == 0 and len(report.results) == 300
     assert server.request_count - before == 300  # one request per entry, no retries

@@ -13,7 +13,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from cleanroomsml_tf.emulator import Emulator, EmulatorDataError
-from cleanroomsml_tf.record import TRAINED_MODEL_SUMMARY, normalize
+from cleanroomsml_tf.model.record import TRAINED_MODEL_SUMMARY, normalize
 from tests.support.example_ids import ARN_PREFIX, CHURN, CHURN_V1, CHURN_V2
 from tests.support.example_ids import COLLABORATION as COLLAB
 from tests.support.example_ids import FRAUD as LEGACY

@@ -10,12 +10,11 @@ import jsonschema
 import pytest
 
 from cleanroomsml_tf.emulator import Emulator, EmulatorDataError, example_models, load_data_file
-from cleanroomsml_tf.emulator.schema import data_json_schema
-from cleanroomsml_tf.errors import CleanroomsmlTfError
-from cleanroomsml_tf.record import TRAINED_MODEL
-from cleanroomsml_tf.shipped_schemas import EMULATOR_DATA, render, source_path
-from cleanroomsml_tf.shipped_schemas import load as _load
-from cleanroomsml_tf.shipped_schemas import text as _text
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError
+from cleanroomsml_tf.model.json_schemas import EMULATOR_DATA, data_json_schema, render, source_path
+from cleanroomsml_tf.model.json_schemas import load as _load
+from cleanroomsml_tf.model.json_schemas import text as _text
+from cleanroomsml_tf.model.record import TRAINED_MODEL
 
 
 def shipped_schema_text() -> str:
@@ -28,13 +27,13 @@ def shipped_schema() -> dict:
 
 def test_shipped_schema_is_the_generated_one() -> None:
     assert shipped_schema_text() == render(data_json_schema()), (
-        "regenerate: python -m cleanroomsml_tf.shipped_schemas"
+        "regenerate: python scripts/regenerate_schemas.py"
     )
     assert source_path(EMULATOR_DATA).read_text() == shipped_schema_text()
 
 
 def test_schema_follows_the_table_and_botocore_required_members() -> None:
-    from cleanroomsml_tf.service_model import GET_OPERATION, operation
+    from cleanroomsml_tf.model.service_model import GET_OPERATION, operation
 
     item = shipped_schema()["$defs"]["trainedModel"]
     assert list(item["properties"]) == [a.api_name for a in TRAINED_MODEL]

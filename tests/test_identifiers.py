@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cleanroomsml_tf.client import ClientSettings
-from cleanroomsml_tf.errors import InvalidInputError
-from cleanroomsml_tf.identifiers import ModelRef, expected_form, validate_field
-from cleanroomsml_tf.lookup import Resolver
-from cleanroomsml_tf.service_model import input_constraints
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import ClientSettings
+from cleanroomsml_tf.model.errors import InvalidInputError
+from cleanroomsml_tf.model.identifiers import ModelRef, expected_form, validate_field
+from cleanroomsml_tf.model.service_model import input_constraints
 from tests.support.example_ids import COLLABORATION
 
 ARN = (

@@ -12,12 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from cleanroomsml_tf import lockfile, record, shipped_schemas
-from cleanroomsml_tf.atomic import atomic_write_text
+from cleanroomsml_tf.aws.settings import ClientSettings
 from cleanroomsml_tf.cli import main as cli_main
-from cleanroomsml_tf.client import ClientSettings
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lockfile import LockEntryMissingError, LockFileError
+from cleanroomsml_tf.lockfile import model as lockfile_model
+from cleanroomsml_tf.lockfile import project as lockfile_project
+from cleanroomsml_tf.lockfile import store as lockfile_store
+from cleanroomsml_tf.lockfile.model import LockFileError
+from cleanroomsml_tf.lockfile.project import LockEntryMissingError
+from cleanroomsml_tf.lockfile.synth import resolve_for_synth
+from cleanroomsml_tf.model import json_schemas, record
+from cleanroomsml_tf.model.identifiers import ModelRef
+from cleanroomsml_tf.output.atomic import atomic_write_text
 from tests.support.emulator import run_cli
 from tests.support.example_ids import (
     ARN_PREFIX,
@@ -33,7 +38,7 @@ SECRET = "AKIAIOSFODNN7SECRETX"
 
 @pytest.fixture
 def lock_path(tmp_path: Path) -> Path:
-    return tmp_path / lockfile.LOCK_FILE_NAME
+    return tmp_path / lockfile_model.LOCK_FILE_NAME
 
 
 def _settings(url: str) -> ClientSettings:
@@ -44,7 +49,7 @@ def _locked_example(emulator, lock_path: Path) -> str:
     """Lock churn (latest), churn v1 and fraud; return the file text."""
     for ref in (ModelRef(CHURN, COLLABORATION), ModelRef(CHURN, COLLABORATION, CHURN_V1),
                 ModelRef(FRAUD, COLLABORATION)):
-        lockfile.resolve_for_synth(ref, lock_path=lock_path, settings=_settings(emulator.url))
+        resolve_for_synth(ref, lock_path=lock_path, settings=_settings(emulator.url))
     return lock_path.read_text()
 
 
@@ -52,16 +57,16 @@ def _locked_example(emulator, lock_path: Path) -> str:
 
 
 def test_shipped_schema_is_the_generated_one():
-    shipped = shipped_schemas.source_path(shipped_schemas.LOCK_FILE).read_text()
-    assert shipped == shipped_schemas.render(lockfile.lockfile_json_schema()), (
-        "schemas/lockfile.schema.json is stale: run `python -m cleanroomsml_tf.shipped_schemas`"
+    shipped = json_schemas.source_path(json_schemas.LOCK_FILE).read_text()
+    assert shipped == json_schemas.render(json_schemas.lockfile_json_schema()), (
+        "schemas/lockfile.schema.json is stale: run `python scripts/regenerate_schemas.py`"
     )
 
 
 def test_record_part_of_the_schema_comes_from_the_table():
-    expected = record.record_json_schema()
+    expected = json_schemas.record_json_schema()
     expected.pop("$schema")
-    assert lockfile.lockfile_json_schema()["$defs"]["record"] == expected
+    assert json_schemas.lockfile_json_schema()["$defs"]["record"] == expected
 
 
 # --------------------------------------------------------------------------- format
@@ -69,16 +74,16 @@ def test_record_part_of_the_schema_comes_from_the_table():
 
 def test_synth_resolves_once_then_reads_the_lock_file(emulator, lock_path, example_data):
     ref = ModelRef(CHURN, COLLABORATION)
-    got = lockfile.resolve_for_synth(ref, lock_path=lock_path, settings=_settings(emulator.url))
+    got = resolve_for_synth(ref, lock_path=lock_path, settings=_settings(emulator.url))
     expected = record.normalize(next(m for m in example_data
                                      if m.get("versionIdentifier") == CHURN_V2))
     assert got == expected
     before = emulator.request_count
-    again = lockfile.resolve_for_synth(ref, lock_path=lock_path, settings=_settings(emulator.url))
+    again = resolve_for_synth(ref, lock_path=lock_path, settings=_settings(emulator.url))
     assert again == expected and emulator.request_count == before  # no request: locked
 
     document = json.loads(lock_path.read_text())
-    assert document["format_version"] == lockfile.FORMAT_VERSION
+    assert document["format_version"] == lockfile_model.FORMAT_VERSION
     entry = document["entries"][ref.key]
     assert entry["ref"] == {"collaboration_identifier": COLLABORATION,
                             "trained_model_arn": CHURN, "version_identifier": None}
@@ -145,14 +150,14 @@ def test_broken_files_are_refused_with_path_and_reason(emulator, lock_path):
     for name, (broken, reason) in _broken_variants(text).items():
         lock_path.write_text(broken)
         with pytest.raises(LockFileError) as caught:
-            lockfile.read(lock_path)
+            lockfile_store.read(lock_path)
         message = str(caught.value)
         assert str(lock_path) in message, name
         assert reason in message, (name, message)
         assert "\n" not in message, name
         # never half-used: synth refuses too instead of resolving around the damage
         with pytest.raises(LockFileError):
-            lockfile.resolve_for_synth(ModelRef(CHURN, COLLABORATION), lock_path=lock_path,
+            resolve_for_synth(ModelRef(CHURN, COLLABORATION), lock_path=lock_path,
                                        settings=_settings(emulator.url))
         assert lock_path.read_text() == broken, name
 
@@ -193,10 +198,10 @@ def test_lock_write_failure_is_a_lock_file_error(emulator, lock_path, monkeypatc
     text = _locked_example(emulator, lock_path)
     monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(OSError(13, "denied")))
     with pytest.raises(LockFileError, match="cannot be written"):
-        lockfile.write(lockfile.read(lock_path))
+        lockfile_store.write(lockfile_store.read(lock_path))
     assert lock_path.read_text() == text
     assert sorted(p.name for p in lock_path.parent.iterdir()) == sorted(
-        [lock_path.name, lockfile.sidecar_path(lock_path).name])
+        [lock_path.name, lockfile_store.sidecar_path(lock_path).name])
 
 
 def test_concurrent_writers_lose_nothing(emulator, lock_path, example_data):
@@ -205,14 +210,14 @@ def test_concurrent_writers_lose_nothing(emulator, lock_path, example_data):
 
     def add(ref: ModelRef) -> None:
         rec = dict(base, trained_model_arn=ref.trained_model_arn)
-        lockfile.update(lock_path, lambda lock: lock.put(lockfile.new_entry(ref, rec)))
+        lockfile_store.update(lock_path, lambda lock: lock.put(lockfile_model.new_entry(ref, rec)))
 
     threads = [threading.Thread(target=add, args=(ref,)) for ref in refs]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert set(lockfile.read(lock_path).entries) == {ref.key for ref in refs}
+    assert set(lockfile_store.read(lock_path).entries) == {ref.key for ref in refs}
 
 
 # --------------------------------------------------------------------------- location and CI
@@ -223,21 +228,21 @@ def test_default_location_is_next_to_cdktf_json(tmp_path, monkeypatch):
     nested = tmp_path / "src" / "stacks"
     nested.mkdir(parents=True)
     monkeypatch.chdir(nested)
-    assert lockfile.default_lock_path() == tmp_path.resolve() / "cleanroomsml.lock.json"
+    assert lockfile_project.default_lock_path() == tmp_path.resolve() / "cleanroomsml.lock.json"
     bare = tmp_path.parent / f"{tmp_path.name}-bare"
     bare.mkdir()
     monkeypatch.chdir(bare)
-    assert lockfile.default_lock_path() == bare.resolve() / "cleanroomsml.lock.json"
+    assert lockfile_project.default_lock_path() == bare.resolve() / "cleanroomsml.lock.json"
 
 
-@pytest.mark.parametrize("variables", [{"CI": "true"}, {lockfile.LOCKED_VARIABLE: "1"}])
+@pytest.mark.parametrize("variables", [{"CI": "true"}, {lockfile_project.LOCKED_VARIABLE: "1"}])
 def test_read_only_missing_entry_names_the_command(emulator, lock_path, monkeypatch, variables):
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     ref = ModelRef(CHURN, COLLABORATION, CHURN_V1)
     before = emulator.request_count
     with pytest.raises(LockEntryMissingError) as caught:
-        lockfile.resolve_for_synth(ref, lock_path=lock_path, settings=_settings(emulator.url))
+        resolve_for_synth(ref, lock_path=lock_path, settings=_settings(emulator.url))
     assert not lock_path.exists() and emulator.request_count == before
     command = caught.value.command
     assert command in str(caught.value)
@@ -248,14 +253,14 @@ def test_read_only_missing_entry_names_the_command(emulator, lock_path, monkeypa
     # the named command really fixes it
     result = run_cli(*words[1:], "--endpoint-url", emulator.url)
     assert result.returncode == 0, result.stderr
-    got = lockfile.resolve_for_synth(ref, lock_path=lock_path, settings=_settings(emulator.url))
+    got = resolve_for_synth(ref, lock_path=lock_path, settings=_settings(emulator.url))
     assert got["version_identifier"] == CHURN_V1
 
 
 def test_explicit_zero_overrides_ci(emulator, lock_path, monkeypatch):
     monkeypatch.setenv("CI", "true")
-    monkeypatch.setenv(lockfile.LOCKED_VARIABLE, "0")
-    lockfile.resolve_for_synth(ModelRef(FRAUD, COLLABORATION), lock_path=lock_path,
+    monkeypatch.setenv(lockfile_project.LOCKED_VARIABLE, "0")
+    resolve_for_synth(ModelRef(FRAUD, COLLABORATION), lock_path=lock_path,
                                settings=_settings(emulator.url))
     assert lock_path.exists()
 
@@ -266,7 +271,7 @@ def test_explicit_zero_overrides_ci(emulator, lock_path, monkeypatch):
 def test_lock_add_all_show_and_remove(emulator, lock_path, capsys):
     assert cli_main(["lock", "add", "--collaboration-identifier", COLLABORATION, "--all",
                      "--lock-file", str(lock_path), "--endpoint-url", emulator.url]) == 0
-    lock = lockfile.read(lock_path)
+    lock = lockfile_store.read(lock_path)
     assert {e.ref.trained_model_arn for e in lock.entries.values()} == {
         CHURN, FRAUD, ARN_PREFIX + "c0ffee00-3333-4a2b-9c3d-000000000003"}
     assert all(e.follows_latest for e in lock.entries.values())
@@ -284,7 +289,7 @@ def test_lock_add_all_show_and_remove(emulator, lock_path, capsys):
 
     key = ModelRef(FRAUD, COLLABORATION).key
     assert cli_main(["lock", "remove", key, "--lock-file", str(lock_path)]) == 0
-    assert key not in lockfile.read(lock_path).entries
+    assert key not in lockfile_store.read(lock_path).entries
 
 
 def test_refresh_selected_entry_only(make_emulator, example_data, lock_path):
@@ -296,7 +301,7 @@ def test_refresh_selected_entry_only(make_emulator, example_data, lock_path):
     fraud_key = ModelRef(FRAUD, COLLABORATION).key
     assert cli_main(["lock", "refresh", fraud_key, "--lock-file", str(lock_path),
                      "--endpoint-url", server.url]) == 0
-    statuses = {k: e.record["status"] for k, e in lockfile.read(lock_path).entries.items()}
+    statuses = {k: e.record["status"] for k, e in lockfile_store.read(lock_path).entries.items()}
     assert statuses.pop(fraud_key) == "INACTIVE"
     assert set(statuses.values()) == {"ACTIVE"}
 

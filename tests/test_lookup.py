@@ -9,17 +9,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from cleanroomsml_tf import record
-from cleanroomsml_tf.client import (
+from cleanroomsml_tf.aws.connection import connect
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import (
     DEFAULT_LOCAL_ENDPOINT,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_TIMEOUT,
     AssumeRole,
     ClientSettings,
-    connect,
-    settings_from_provider_config,
 )
-from cleanroomsml_tf.errors import (
+from cleanroomsml_tf.model import record
+from cleanroomsml_tf.model.errors import (
     AccessDeniedError,
     ConfigurationError,
     EndpointUnreachableError,
@@ -27,8 +27,9 @@ from cleanroomsml_tf.errors import (
     ModelNotFoundError,
     StatusNotAllowedError,
 )
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lookup import Resolver, check_status
+from cleanroomsml_tf.model.identifiers import ModelRef
+from cleanroomsml_tf.model.record import check_status
+from cleanroomsml_tf.plugin.config import settings_from_provider_config
 from tests.support.emulator import run_cli
 from tests.support.example_ids import (
     ARN_PREFIX,

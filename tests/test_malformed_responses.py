@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from cleanroomsml_tf import record
-from cleanroomsml_tf.client import ClientSettings
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import ClientSettings
 from cleanroomsml_tf.emulator import example_models
-from cleanroomsml_tf.errors import (
+from cleanroomsml_tf.model import record
+from cleanroomsml_tf.model.errors import (
     CleanroomsmlTfError,
     EndpointUnreachableError,
     MalformedResponseError,
@@ -24,8 +25,7 @@ from cleanroomsml_tf.errors import (
     ServiceError,
     ThrottledError,
 )
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lookup import Resolver
+from cleanroomsml_tf.model.identifiers import ModelRef
 from tests.support.emulator import run_cli
 from tests.support.example_ids import CHURN, CHURN_V2, COLLABORATION
 from tests.support.raw_server import RawRequest, RawServer, Reply, raw_server  # noqa: F401

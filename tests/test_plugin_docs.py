@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cleanroomsml_tf import record
+from cleanroomsml_tf.model import record
 from cleanroomsml_tf.plugin.docs import update
 from cleanroomsml_tf.plugin.provider import provider_schema
 

@@ -11,9 +11,10 @@ from tf.gen import tfplugin_pb2 as pb
 from tf.types import List, Number, String, Unknown
 from tf.utils import read_dynamic_value, to_dynamic_value
 
-from cleanroomsml_tf import record
-from cleanroomsml_tf.client import AssumeRole, ClientSettings
-from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider, settings_from_config
+from cleanroomsml_tf.aws.settings import AssumeRole, ClientSettings
+from cleanroomsml_tf.model import record
+from cleanroomsml_tf.plugin.config import settings_from_config
+from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
 from cleanroomsml_tf.plugin.schema import tf_type
 from cleanroomsml_tf.plugin.servicer import ProviderServicer, _error_response
 from cleanroomsml_tf.plugin.types import Object
@@ -102,8 +103,8 @@ def servicer():
 
 def config_value(schema_type: str, values: dict) -> pb.DynamicValue:
     """A config DynamicValue as Terraform sends it: every schema attribute present."""
-    from cleanroomsml_tf.plugin.data_source_trained_model import TrainedModelDataSource
-    from cleanroomsml_tf.plugin.data_source_trained_models import TrainedModelsDataSource
+    from cleanroomsml_tf.plugin.data_sources.trained_model import TrainedModelDataSource
+    from cleanroomsml_tf.plugin.data_sources.trained_models import TrainedModelsDataSource
 
     klass = TrainedModelDataSource if schema_type == MODEL else TrainedModelsDataSource
     full = {a.name: None for a in klass.get_schema().attributes}

@@ -66,7 +66,7 @@ def test_nothing_heavy_is_imported_before_the_handshake(launcher: Path, tmp_path
     line, _, err = launch(command, env)
     assert line.startswith("1|6|unix|")
     imported = {row.split("|")[-1].strip() for row in err.splitlines() if "import time" in row}
-    assert "cleanroomsml_tf.lookup" in imported  # the core is there...
+    assert "cleanroomsml_tf.aws.resolver" in imported  # the core is there...
     heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY)
     assert heavy == []  # ...but no botocore, cdktf/jsii, or cryptography on a warm start
 

@@ -72,7 +72,7 @@ NOISY_PLUGIN = textwrap.dedent('''
 
     sys.addaudithook(on_import)
 
-    from cleanroomsml_tf import client
+    from cleanroomsml_tf.aws import connection as client
     from cleanroomsml_tf.plugin import provider, tls
 
     load_or_create = tls.load_or_create
@@ -154,7 +154,7 @@ def error_summaries(response: object) -> list[str]:
 
 
 def data_source_config(values: dict[str, object]) -> pb.DynamicValue:
-    from cleanroomsml_tf.plugin.data_source_trained_model import TrainedModelDataSource
+    from cleanroomsml_tf.plugin.data_sources.trained_model import TrainedModelDataSource
 
     full: dict[str, object] = {a.name: None for a in TrainedModelDataSource.get_schema().attributes}
     full.update(values)

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from tf.gen import tfplugin_pb2 as pb
 from tf.types import Unknown
 
+from cleanroomsml_tf.model.service_model import input_constraints
 from cleanroomsml_tf.plugin import values
 from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
 from cleanroomsml_tf.plugin.servicer import ProviderServicer
-from cleanroomsml_tf.service_model import input_constraints
 from tests.support.example_ids import ACCOUNT, CHURN, COLLABORATION, MEMBERSHIP
 
 MODEL = "cleanroomsml_collaboration_trained_model"
@@ -46,7 +46,7 @@ def dynamic(value: object) -> pb.DynamicValue:
 
 def model_config(**values_: object) -> pb.DynamicValue:
     """A whole config object for the one-model data source, every attribute present."""
-    from cleanroomsml_tf.plugin.data_source_trained_model import TrainedModelDataSource
+    from cleanroomsml_tf.plugin.data_sources.trained_model import TrainedModelDataSource
 
     full: dict[str, object] = {a.name: None for a in TrainedModelDataSource.get_schema().attributes}
     full.update(values_)
@@ -194,7 +194,7 @@ def test_provider_config_with_unknowns_validates(servicer) -> None:
 
 # --- the prefix matcher against the service model's own regex ---------------------------------
 def test_every_prefix_of_a_valid_value_can_start_a_match() -> None:
-    from cleanroomsml_tf.patterns import can_start_match
+    from cleanroomsml_tf.model.patterns import can_start_match
 
     for pattern, value in ((ARN_PATTERN, CHURN), (UUID_PATTERN, COLLABORATION)):
         assert re.fullmatch(pattern, value)
@@ -206,7 +206,7 @@ def test_every_prefix_of_a_valid_value_can_start_a_match() -> None:
 def test_a_rejected_prefix_really_cannot_match(text: str) -> None:
     """Whenever the matcher says "never", no completion from a generous alphabet matches: the
     string itself, and it plus a valid tail, fail botocore's pattern."""
-    from cleanroomsml_tf.patterns import can_start_match
+    from cleanroomsml_tf.model.patterns import can_start_match
 
     if can_start_match(ARN_PATTERN, text):
         return
@@ -219,14 +219,14 @@ def test_a_rejected_prefix_really_cannot_match(text: str) -> None:
 
 @given(st.from_regex(ARN_PATTERN, fullmatch=True))
 def test_prefixes_of_generated_valid_arns_are_accepted(arn: str) -> None:
-    from cleanroomsml_tf.patterns import can_start_match
+    from cleanroomsml_tf.model.patterns import can_start_match
 
     for end in range(0, len(arn) + 1, 7):
         assert can_start_match(ARN_PATTERN, arn[:end])
 
 
 def test_patterns_outside_the_subset_answer_maybe() -> None:
-    from cleanroomsml_tf.patterns import can_start_match
+    from cleanroomsml_tf.model.patterns import can_start_match
 
     assert can_start_match("(a|b)c", "zzz")
     assert can_start_match(r"\d+", "x")

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleanroomsml_tf import record
-from cleanroomsml_tf.errors import MalformedDataError, MalformedRecordError
-from cleanroomsml_tf.service_model import GET_OPERATION, LIST_OPERATION, operation
+from cleanroomsml_tf.model import json_schemas, record
+from cleanroomsml_tf.model.errors import MalformedDataError, MalformedRecordError
+from cleanroomsml_tf.model.service_model import GET_OPERATION, LIST_OPERATION, operation
 
 _KINDS = {"string": "string", "integer": "number", "timestamp": "timestamp",
           "structure": "object", "list": "list"}
@@ -111,7 +111,7 @@ def test_normalize_newer_api_response():
     assert got["training_input_mode"] == "FastFile"
     assert got["create_time"] == "2026-10-15T12:00:00.25Z"
     assert got["status_details"] == {"status_code": "OK", "message": "Training completed"}
-    jsonschema.validate(got, record.record_json_schema())
+    jsonschema.validate(got, json_schemas.record_json_schema())
 
 
 def test_normalize_older_api_response_has_every_attribute_with_nulls():
@@ -121,7 +121,7 @@ def test_normalize_older_api_response_has_every_attribute_with_nulls():
     assert got["incremental_training_data_channels"] is None
     assert got["training_input_mode"] is None
     assert got["status_details"] is None
-    jsonschema.validate(got, record.record_json_schema())
+    jsonschema.validate(got, json_schemas.record_json_schema())
 
 
 def test_unknown_enum_values_pass_through():
@@ -165,7 +165,7 @@ def test_record_schema_rejects_a_missing_attribute():
     got = record.normalize(_example("fraud-scorer"))
     del got["status"]
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(got, record.record_json_schema())
+        jsonschema.validate(got, json_schemas.record_json_schema())
 
 
 def test_attribute_at_walks_dotted_paths():

@@ -25,17 +25,20 @@ from typing import Any
 
 import pytest
 
-from cleanroomsml_tf import lockfile, record
-from cleanroomsml_tf.client import ClientSettings
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import ClientSettings
 from cleanroomsml_tf.emulator import Emulator
-from cleanroomsml_tf.errors import (
+from cleanroomsml_tf.lockfile import model as lockfile_model
+from cleanroomsml_tf.lockfile import store as lockfile_store
+from cleanroomsml_tf.lockfile import synth as lockfile_synth
+from cleanroomsml_tf.model import record
+from cleanroomsml_tf.model.errors import (
     EndpointUnreachableError,
     RequestTimeoutError,
     ServiceError,
     ThrottledError,
 )
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lookup import Resolver
+from cleanroomsml_tf.model.identifiers import ModelRef
 from tests.support.emulator import run_cli
 from tests.support.example_ids import ARN_PREFIX, CHURN, COLLABORATION
 from tests.support.terraform import REQUIRED_PROVIDERS, TerraformRunner
@@ -83,11 +86,11 @@ def lock_models(models: list[dict[str, Any]], server: Emulator, path: Path) -> s
     assert server.faults.settings.throttle_rate == server.faults.settings.error_rate == 0
     refs = [ref_of(m) for m in models]
     resolver = Resolver(ClientSettings(endpoint_url=server.url))
-    records = lockfile.resolve_many(refs, resolver, path, concurrency=32)
-    lock = lockfile.LockFile(path)
+    records = lockfile_synth.resolve_many(refs, resolver, path, concurrency=32)
+    lock = lockfile_model.LockFile(path)
     for ref in refs:
-        lock.put(lockfile.new_entry(ref, records[ref.key]))
-    lockfile.write(lock)
+        lock.put(lockfile_model.new_entry(ref, records[ref.key]))
+    lockfile_store.write(lock)
     return set(lock.entries)
 
 

@@ -28,8 +28,8 @@ from typing import Any
 
 import pytest
 
-from cleanroomsml_tf import redaction
 from cleanroomsml_tf.emulator import Emulator
+from cleanroomsml_tf.output import redaction
 from tests.support.emulator import run_cli
 from tests.support.example_ids import CHURN, COLLABORATION
 from tests.support.terraform import REQUIRED_PROVIDERS, newest
@@ -207,7 +207,7 @@ def test_redaction_covers_messages_arguments_and_exception_text(world, tmp_path,
     # The credentials a client signs with, though neither the environment nor a file has them.
     import boto3
 
-    from cleanroomsml_tf.redaction import enable, redact, watch_client
+    from cleanroomsml_tf.output.redaction import enable, redact, watch_client
 
     monkeypatch.setattr(redaction, "_enabled", redaction.enabled())  # restored afterwards
     enable()
@@ -329,7 +329,7 @@ def _tree_text(directory: Path) -> str:
 def test_a_signature_is_redacted_whole_whatever_its_first_hex_digit(first):
     """A signature starting with ``b`` once kept its first digit (``b`` was read as a bytes
     prefix, ``Signature=b<redacted>``): every form botocore logs loses the whole value."""
-    from cleanroomsml_tf.redaction import redact
+    from cleanroomsml_tf.output.redaction import redact
 
     signature = first + "0123456789abcdef" * 3 + "0123456789abcde"
     forms = {

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from cleanroomsml_tf import record
-from cleanroomsml_tf.client import ClientSettings
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lookup import Resolver
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import ClientSettings
+from cleanroomsml_tf.model import record
+from cleanroomsml_tf.model.identifiers import ModelRef
 from tests.support.example_ids import CHURN_V1, CHURN_V2, COLLABORATION
 from tests.support.terraform import REQUIRED_PROVIDERS
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from cleanroomsml_tf.client import ClientSettings
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import ClientSettings
 from cleanroomsml_tf.emulator import Emulator, EmulatorError
-from cleanroomsml_tf.errors import TlsVerificationError
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lookup import Resolver
+from cleanroomsml_tf.model.errors import TlsVerificationError
+from cleanroomsml_tf.model.identifiers import ModelRef
 from tests.support.emulator import emulator_process, run_cli
 from tests.support.example_ids import CHURN, COLLABORATION
 from tests.support.terraform import REQUIRED_PROVIDERS

@@ -26,7 +26,7 @@ from typing import Any
 # Run from a checkout without installing: make `provider/` importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "provider"))
 
-from cleanroomsml_tf.errors import CleanroomsmlTfError  # noqa: E402
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError  # noqa: E402
 
 COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
 CHURN_ARN = (

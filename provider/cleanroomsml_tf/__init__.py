@@ -2,7 +2,7 @@
 
 Importing this package is cheap on purpose: the Terraform plugin imports it at start-up, so
 nothing here may pull in boto3, cdktf or jsii. Import the concern you need
-(``cleanroomsml_tf.lookup``, ``cleanroomsml_tf.cdk``...) directly.
+(``cleanroomsml_tf.aws.resolver``, ``cleanroomsml_tf.cdk``...) directly.
 """
 
 __version__ = "0.1.0"

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cleanroomsml_tf.errors import CleanroomsmlTfError
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError
 
 STACK_NAME = "churn-model"
 _STARTED = time.monotonic()

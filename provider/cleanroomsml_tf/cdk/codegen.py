@@ -23,9 +23,9 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from cleanroomsml_tf import record as table
-from cleanroomsml_tf.arguments import TRAINED_MODELS_ATTRIBUTE
-from cleanroomsml_tf.record import Attribute
+from cleanroomsml_tf.model import record as table
+from cleanroomsml_tf.model.record import Attribute
+from cleanroomsml_tf.plugin.arguments import TRAINED_MODELS_ATTRIBUTE
 
 GENERATED = Path(__file__).with_name("generated.py")
 

@@ -8,7 +8,7 @@ Both publish the same jsii API under a different module name, so the rest of ``c
 
 Importing either starts the jsii runtime, which runs ``node``. Without Node.js that import dies
 deep inside jsii with a ``FileNotFoundError``; we look for ``node`` first and raise
-:class:`NodeJsMissingError` (a :class:`~cleanroomsml_tf.errors.CleanroomsmlTfError`) instead.
+:class:`NodeJsMissingError` (a :class:`~cleanroomsml_tf.model.errors.CleanroomsmlTfError`) instead.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import shutil
 from functools import cache
 from types import ModuleType
 
-from cleanroomsml_tf.errors import CleanroomsmlTfError
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError
 
 FLAVOURS: tuple[str, ...] = ("cdktf", "cdktn")
 """Supported module names, in order of preference."""

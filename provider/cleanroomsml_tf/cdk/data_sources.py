@@ -1,6 +1,6 @@
 """The data source bindings ``cdktf get`` would generate for the ``cleanroomsml`` provider.
 
-Arguments are explicit keyword arguments (checked against :mod:`cleanroomsml_tf.arguments`
+Arguments are explicit keyword arguments (checked against :mod:`cleanroomsml_tf.plugin.arguments`
 by the tests); the computed attributes' typed getters are generated from the attribute table
 and checked in (:mod:`cleanroomsml_tf.cdk.generated`, ``python -m cleanroomsml_tf.cdk.codegen``).
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cleanroomsml_tf.arguments import MODEL_DATA_SOURCE, MODELS_DATA_SOURCE
 from cleanroomsml_tf.cdk.compat import cdktf_module
 from cleanroomsml_tf.cdk.generated import (
     DataCleanroomsmlCollaborationTrainedModelAttributes,
     DataCleanroomsmlCollaborationTrainedModelsAttributes,
 )
 from cleanroomsml_tf.cdk.provider import GENERATOR_METADATA
+from cleanroomsml_tf.plugin.arguments import MODEL_DATA_SOURCE, MODELS_DATA_SOURCE
 
 _cdktf = cdktf_module()
 

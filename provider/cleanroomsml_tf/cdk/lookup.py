@@ -6,7 +6,7 @@ Two ways to resolve (``resolve=``):
   are tokens Terraform fills in at plan time, and ``allowed_statuses`` fails the plan on a model
   that is not ready.
 * ``"synth"``: the record comes from the lock file (``cleanroomsml.lock.json``, through
-  :func:`cleanroomsml_tf.lockfile.resolve_for_synth`) while ``cdktf synth`` runs; properties
+  :func:`cleanroomsml_tf.lockfile.synth.resolve_for_synth`) while ``cdktf synth`` runs; properties
   are plain values, the synthesized JSON has no data source and needs no provider. The status
   gate then runs at synth time.
 
@@ -24,16 +24,17 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
-from cleanroomsml_tf import record as table
+from cleanroomsml_tf.aws.settings import ClientSettings, insecure_warning
 from cleanroomsml_tf.cdk.compat import cdktf_module, constructs_module
 from cleanroomsml_tf.cdk.data_sources import DataCleanroomsmlCollaborationTrainedModel
 from cleanroomsml_tf.cdk.generated import FLAT_NAMES, TrainedModelAttributes
 from cleanroomsml_tf.cdk.literal import literal_value
 from cleanroomsml_tf.cdk.provider import CleanroomsmlProvider
 from cleanroomsml_tf.cdk.tokens import NumberToken, as_string
-from cleanroomsml_tf.client import ClientSettings, insecure_warning, settings_from_provider_config
-from cleanroomsml_tf.errors import CleanroomsmlTfError, ModelContext
-from cleanroomsml_tf.identifiers import ModelRef
+from cleanroomsml_tf.model import record as table
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError, ModelContext
+from cleanroomsml_tf.model.identifiers import ModelRef
+from cleanroomsml_tf.plugin.config import settings_from_provider_config
 
 _cdktf = cdktf_module()
 _constructs = constructs_module()
@@ -222,15 +223,15 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
 
     def _resolve_now(self) -> dict[str, Any]:
         """The record from the lock file (cached per process, like a context lookup)."""
-        from cleanroomsml_tf import lockfile
-        from cleanroomsml_tf.lookup import check_status
+        from cleanroomsml_tf.lockfile import synth as lockfile_synth
+        from cleanroomsml_tf.model.record import check_status
 
         settings = self._client_settings()
         if settings is not None and not settings.verify_tls:
             _cdktf.Annotations.of(self).add_warning(insecure_warning(settings.endpoint_url))
         key = (str(self._lock_path or ""), self._ref.key)
         if key not in _synth_cache:
-            _synth_cache[key] = lockfile.resolve_for_synth(
+            _synth_cache[key] = lockfile_synth.resolve_for_synth(
                 self._ref, lock_path=self._lock_path, settings=settings)
         found = _synth_cache[key]
         context = ModelContext(self._ref.collaboration_identifier, self._ref.trained_model_arn,

@@ -7,9 +7,9 @@ from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from cleanroomsml_tf import PROVIDER_SOURCE, __version__
-from cleanroomsml_tf.arguments import PROVIDER_TYPE
+from cleanroomsml_tf.aws.settings import AssumeRole
 from cleanroomsml_tf.cdk.compat import cdktf_module
-from cleanroomsml_tf.client import AssumeRole
+from cleanroomsml_tf.plugin.arguments import PROVIDER_TYPE
 
 _cdktf = cdktf_module()
 

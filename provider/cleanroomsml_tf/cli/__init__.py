@@ -6,8 +6,8 @@ handler imports what it needs when it runs.
 
 ``--debug`` (before or after the subcommand) is the most verbose level: this package's debug
 logs and botocore's/urllib3's wire-level ones (requests, headers, signing) on stderr, every
-record redacted by :mod:`cleanroomsml_tf.redaction` (secret keys, session tokens and signatures
-never appear). stdout keeps only the command's own output.
+record redacted by :mod:`cleanroomsml_tf.output.redaction` (secret keys, session tokens and
+signatures never appear). stdout keeps only the command's own output.
 
 Exit codes: 0 success, 1 a lookup, input or check error (one line on stderr, no traceback),
 2 usage errors (argparse) — ``drift`` adds 2 for "drift found", like
@@ -67,7 +67,7 @@ def debug_logging(enabled: bool) -> Iterator[None]:
     import logging
     import platform
 
-    from cleanroomsml_tf import redaction
+    from cleanroomsml_tf.output import redaction
 
     redaction.enable()  # also redact the credentials each client signs with
     handler = redaction.redacting_handler(
@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     import logging
 
-    from cleanroomsml_tf.errors import CleanroomsmlTfError
+    from cleanroomsml_tf.model.errors import CleanroomsmlTfError
 
     log = logging.getLogger("cleanroomsml_tf.cli")
     try:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from cleanroomsml_tf.client import (
+from cleanroomsml_tf.aws.settings import (
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_TIMEOUT,
     ClientSettings,

@@ -30,8 +30,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate, resolve, print."""
-    from cleanroomsml_tf.identifiers import ModelRef
-    from cleanroomsml_tf.lookup import Resolver
+    from cleanroomsml_tf.aws.resolver import Resolver
+    from cleanroomsml_tf.model.identifiers import ModelRef
 
     ref = ModelRef(
         trained_model_arn=args.trained_model_arn,
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
 def format_text(record: dict[str, Any]) -> str:
     """``path: value`` lines, nested objects flattened to dotted paths, in table order."""
-    from cleanroomsml_tf.record import TRAINED_MODEL, get_path, iter_leaf_paths
+    from cleanroomsml_tf.model.record import TRAINED_MODEL, get_path, iter_leaf_paths
 
     rows: list[tuple[str, str]] = []
     for path, attribute in iter_leaf_paths(TRAINED_MODEL):

@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from cleanroomsml_tf.aws.settings import DEFAULT_CONCURRENCY
 from cleanroomsml_tf.cli.common import add_connection_options, positive_int, settings_from_args
 from cleanroomsml_tf.cli.lock_command import add_lock_file_option, lock_path_from_args
-from cleanroomsml_tf.client import DEFAULT_CONCURRENCY
-from cleanroomsml_tf.drift_reports import FORMATS
-from cleanroomsml_tf.errors import CleanroomsmlTfError
+from cleanroomsml_tf.drift.reports import FORMATS
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError
 
 
 class ReportWriteError(CleanroomsmlTfError):
@@ -27,7 +27,7 @@ class ReportWriteError(CleanroomsmlTfError):
 
 
 def _fields(text: str) -> tuple[str, ...]:
-    from cleanroomsml_tf.drift import UnknownFieldError, parse_fields
+    from cleanroomsml_tf.drift.fields import UnknownFieldError, parse_fields
 
     try:
         return parse_fields(text)
@@ -36,7 +36,7 @@ def _fields(text: str) -> tuple[str, ...]:
 
 
 def _shard(text: str) -> Any:
-    from cleanroomsml_tf.drift import Shard
+    from cleanroomsml_tf.drift.check import Shard
 
     try:
         return Shard.parse(text)
@@ -91,9 +91,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the lock file, check, render, write; return the detailed exit code."""
-    from cleanroomsml_tf.drift import DEFAULT_FIELDS, check_drift
-    from cleanroomsml_tf.drift_reports import render
-    from cleanroomsml_tf.lockfile import read
+    from cleanroomsml_tf.drift.check import check_drift
+    from cleanroomsml_tf.drift.fields import DEFAULT_FIELDS
+    from cleanroomsml_tf.drift.reports import render
+    from cleanroomsml_tf.lockfile.store import read
 
     lock = read(lock_path_from_args(args))
     settings = settings_from_args(args).check()
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _emit(text: str, target: Path | None) -> None:
-    from cleanroomsml_tf.atomic import atomic_write_text
+    from cleanroomsml_tf.output.atomic import atomic_write_text
 
     if target is None:
         sys.stdout.write(text)

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cleanroomsml_tf.aws.settings import DEFAULT_CONCURRENCY
 from cleanroomsml_tf.cli.common import add_connection_options, positive_int, settings_from_args
-from cleanroomsml_tf.client import DEFAULT_CONCURRENCY
 
 
 def add_lock_file_option(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,7 @@ def add_lock_file_option(parser: argparse.ArgumentParser) -> None:
 
 def lock_path_from_args(args: argparse.Namespace) -> Path:
     """The lock file the user chose, or the default one."""
-    from cleanroomsml_tf.lockfile import default_lock_path
+    from cleanroomsml_tf.lockfile.project import default_lock_path
 
     return args.lock_file if args.lock_file is not None else default_lock_path()
 
@@ -88,9 +88,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def run_add(args: argparse.Namespace) -> int:
     """``lock add``: one model, or every model of a collaboration with ``--all``."""
-    from cleanroomsml_tf.identifiers import ModelRef, validate_field
-    from cleanroomsml_tf.lockfile import read
-    from cleanroomsml_tf.lookup import Resolver
+    from cleanroomsml_tf.aws.resolver import Resolver
+    from cleanroomsml_tf.lockfile.store import read
+    from cleanroomsml_tf.model.identifiers import ModelRef, validate_field
 
     if args.all and (args.trained_model_arn or args.version_identifier):
         args.usage_error("--all locks every model as latest; drop --trained-model-arn and "
@@ -115,8 +115,9 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_refresh(args: argparse.Namespace) -> int:
     """``lock refresh [ENTRY ...]``: re-resolve entries, rewrite only those that changed."""
-    from cleanroomsml_tf.lockfile import LockEntryNotFoundError, read
-    from cleanroomsml_tf.lookup import Resolver
+    from cleanroomsml_tf.aws.resolver import Resolver
+    from cleanroomsml_tf.lockfile.model import LockEntryNotFoundError
+    from cleanroomsml_tf.lockfile.store import read
 
     path = lock_path_from_args(args)
     lock = read(path)
@@ -135,7 +136,9 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 def _resolve_and_store(refs: Sequence[Any], resolver: Any, args: argparse.Namespace,
                        *, replace_only: bool) -> int:
-    from cleanroomsml_tf.lockfile import LockFile, new_entry, resolve_many, update
+    from cleanroomsml_tf.lockfile.model import LockFile, new_entry
+    from cleanroomsml_tf.lockfile.store import update
+    from cleanroomsml_tf.lockfile.synth import resolve_many
 
     path = lock_path_from_args(args)
     records = resolve_many(refs, resolver, path, concurrency=args.concurrency)
@@ -165,7 +168,8 @@ def _resolve_and_store(refs: Sequence[Any], resolver: Any, args: argparse.Namesp
 
 def run_remove(args: argparse.Namespace) -> int:
     """``lock remove ENTRY ...``: drop entries (all must exist, or nothing changes)."""
-    from cleanroomsml_tf.lockfile import LockEntryNotFoundError, LockFile, update
+    from cleanroomsml_tf.lockfile.model import LockEntryNotFoundError, LockFile
+    from cleanroomsml_tf.lockfile.store import update
 
     path = lock_path_from_args(args)
 
@@ -184,7 +188,7 @@ def run_remove(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     """``lock show``: a table (or the entries as JSON)."""
-    from cleanroomsml_tf.lockfile import read
+    from cleanroomsml_tf.lockfile.store import read
 
     lock = read(lock_path_from_args(args))
     if args.format == "json":

@@ -16,8 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cleanroomsml_tf.errors import CleanroomsmlTfError
-from cleanroomsml_tf.record import TRAINED_MODEL_SUMMARY, parse_timestamp
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError
+from cleanroomsml_tf.model.record import TRAINED_MODEL_SUMMARY, parse_timestamp
 
 
 class EmulatorError(CleanroomsmlTfError):

@@ -15,8 +15,8 @@ import json
 import urllib.parse
 from dataclasses import dataclass, field
 
-from cleanroomsml_tf.errors import InvalidInputError
-from cleanroomsml_tf.identifiers import validate_field
+from cleanroomsml_tf.model.errors import InvalidInputError
+from cleanroomsml_tf.model.identifiers import validate_field
 
 GET = "GetCollaborationTrainedModel"
 LIST = "ListCollaborationTrainedModels"
@@ -141,7 +141,7 @@ def check(field_name: str, member: str, value: str) -> str:
 @functools.cache
 def max_results_range() -> tuple[int, int]:
     """(min, max) of ``maxResults`` from the service model."""
-    from cleanroomsml_tf.service_model import LIST_OPERATION, operation
+    from cleanroomsml_tf.model.service_model import LIST_OPERATION, operation
 
     meta = operation(LIST_OPERATION).input_shape.members["maxResults"].metadata
     return int(meta.get("min", 1)), int(meta.get("max", DEFAULT_PAGE_SIZE))

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cleanroomsml_tf.record import TRAINED_MODEL, Attribute, parse_timestamp
-from cleanroomsml_tf.shipped_schemas import EMULATOR_DATA, validator
+from cleanroomsml_tf.model.json_schemas import EMULATOR_DATA, validator
+from cleanroomsml_tf.model.record import TRAINED_MODEL, Attribute, parse_timestamp
 
 
 def first_problem(document: Any) -> str | None:
@@ -91,8 +91,8 @@ _IDENTIFIERS = {
 def _identifier_problem(document: Any) -> str | None:
     """Identifiers must match their pattern as a whole: jsonschema matches with ``re.search``,
     whose ``$`` also accepts a trailing newline."""
-    from cleanroomsml_tf.errors import InvalidInputError
-    from cleanroomsml_tf.identifiers import validate_field
+    from cleanroomsml_tf.model.errors import InvalidInputError
+    from cleanroomsml_tf.model.identifiers import validate_field
 
     for index, item in enumerate(document["trainedModels"]):
         for member, field in _IDENTIFIERS.items():

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from tf.utils import Diagnostics
 
-from cleanroomsml_tf.errors import CleanroomsmlTfError, InvalidInputError
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError, InvalidInputError
 
 log = logging.getLogger("cleanroomsml_tf.plugin")
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from cleanroomsml_tf.record import TRAINED_MODEL, TRAINED_MODEL_SUMMARY, Attribute
+from cleanroomsml_tf.model.record import TRAINED_MODEL, TRAINED_MODEL_SUMMARY, Attribute
 
 _TYPE_NAMES = {"string": "String", "timestamp": "String", "number": "Number",
                "object": "Object", "list": "List of Object"}

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE, __version__
-from cleanroomsml_tf.atomic import atomic_write_bytes
+from cleanroomsml_tf.output.atomic import atomic_write_bytes
 from cleanroomsml_tf.plugin.launcher import (
     EXECUTABLE_NAME,
     check_platform,

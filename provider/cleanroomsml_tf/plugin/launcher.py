@@ -34,7 +34,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from cleanroomsml_tf.errors import CleanroomsmlTfError
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError
 
 EXECUTABLE_NAME = "terraform-provider-cleanroomsml"
 PYTHON_VARIABLE = "CLEANROOMSML_TF_PYTHON"
@@ -165,7 +165,7 @@ exec "$python" -I -c '{bootstrap}' "$version" "$origin" "$@"
 
 def register(python: str, version: str, home: Path | None = None) -> Path:
     """Record ``python`` as the interpreter of provider ``version``; the registration's path."""
-    from cleanroomsml_tf.atomic import atomic_write_text
+    from cleanroomsml_tf.output.atomic import atomic_write_text
 
     if not python or "\n" in python or "\r" in python or not os.path.isabs(python):
         raise LauncherError(f"cannot register the Python interpreter {python!r}: "

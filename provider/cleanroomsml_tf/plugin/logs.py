@@ -8,7 +8,7 @@ Levels: ``TRACE`` (and ``JSON``, which Terraform logs at trace) is the most verb
 package at DEBUG *and* botocore/urllib3 at DEBUG, filed as ``[TRACE]`` — the wire-level request
 log, headers included. ``DEBUG`` is the package at DEBUG, other libraries at INFO; ``INFO``,
 ``WARN``, ``ERROR`` apply to everything. Every record goes through
-:mod:`cleanroomsml_tf.redaction` (credentials, session tokens and signatures removed).
+:mod:`cleanroomsml_tf.output.redaction` (credentials, session tokens and signatures removed).
 Python warnings are routed to the ``py.warnings`` logger (so to stderr, never stdout).
 """
 
@@ -58,10 +58,10 @@ def third_party_level(environ: dict[str, str] | None = None) -> int | None:
 class HclogFormatter(logging.Formatter):
     """``[LEVEL] logger: message`` with hclog's level names; other libraries' DEBUG records are
     ``[TRACE]``; each continuation line repeats the prefix (Terraform files stderr line by
-    line). Redacted (see :mod:`cleanroomsml_tf.redaction`)."""
+    line). Redacted (see :mod:`cleanroomsml_tf.output.redaction`)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        from cleanroomsml_tf.redaction import redact
+        from cleanroomsml_tf.output.redaction import redact
 
         name = _HCLOG_NAMES.get(record.levelname, record.levelname)
         if record.levelno <= logging.DEBUG and not record.name.startswith(PACKAGE):
@@ -74,7 +74,7 @@ class HclogFormatter(logging.Formatter):
 def configure(environ: dict[str, str] | None = None) -> None:
     """Send logs to stderr, redacted: at the TF_LOG level, or only warnings and errors of other
     libraries (and Python warnings) when TF_LOG is unset; the package is silent then."""
-    from cleanroomsml_tf import redaction
+    from cleanroomsml_tf.output import redaction
 
     logging.captureWarnings(True)
     package = logging.getLogger(PACKAGE)

@@ -1,8 +1,9 @@
 """The provider: its configuration schema, client settings, and one shared resolver.
 
 Terraform starts one plugin process per provider configuration and reads data sources
-concurrently on gRPC worker threads; they all share the :class:`~cleanroomsml_tf.lookup.Resolver`
-built in :meth:`CleanroomsmlProvider.configure_provider` (thread-safe, one botocore client pool).
+concurrently on gRPC worker threads; they all share the
+:class:`~cleanroomsml_tf.aws.resolver.Resolver` built in
+:meth:`CleanroomsmlProvider.configure_provider` (thread-safe, one botocore client pool).
 """
 
 from __future__ import annotations
@@ -13,37 +14,28 @@ from typing import Any
 
 from tf.iface import DataSource, Resource
 from tf.schema import Schema
-from tf.types import Unknown
 from tf.utils import Diagnostics
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
-from cleanroomsml_tf.client import (
-    ClientSettings,
-    insecure_warning,
-    settings_from_provider_config,
-)
-from cleanroomsml_tf.lookup import Resolver
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import ClientSettings, insecure_warning
+from cleanroomsml_tf.plugin.config import settings_from_config
 from cleanroomsml_tf.plugin.diagnostics import add_exception
 
 TYPE_PREFIX = "cleanroomsml_"
+
 
 def provider_schema() -> Schema:
     """The provider configuration schema (every argument optional), from the argument table."""
     # Imported here, not at module level: Terraform asks for the schema after the handshake,
     # and everything imported before it is start-up time (benchmarks/plugin_startup.py).
-    from cleanroomsml_tf.arguments import PROVIDER_ARGUMENTS
+    from cleanroomsml_tf.plugin.arguments import PROVIDER_ARGUMENTS
     from cleanroomsml_tf.plugin.schema import argument_attribute, argument_block
 
     return Schema(
         attributes=[argument_attribute(a) for a in PROVIDER_ARGUMENTS if a.kind != "block"],
         block_types=[argument_block(a) for a in PROVIDER_ARGUMENTS if a.kind == "block"],
     )
-
-
-def settings_from_config(config: Mapping[str, Any] | None) -> ClientSettings:
-    """The provider configuration as :class:`ClientSettings`; values still unknown at plan
-    time fall back to the AWS defaults, like unset ones."""
-    return settings_from_provider_config(config, unknown=Unknown)
 
 
 class CleanroomsmlProvider:
@@ -68,8 +60,8 @@ class CleanroomsmlProvider:
 
     def get_data_sources(self) -> list[type[DataSource]]:
         """Both data sources (imported here so the schema modules load only when asked)."""
-        from cleanroomsml_tf.plugin.data_source_trained_model import TrainedModelDataSource
-        from cleanroomsml_tf.plugin.data_source_trained_models import TrainedModelsDataSource
+        from cleanroomsml_tf.plugin.data_sources.trained_model import TrainedModelDataSource
+        from cleanroomsml_tf.plugin.data_sources.trained_models import TrainedModelsDataSource
 
         return [TrainedModelDataSource, TrainedModelsDataSource]
 

@@ -3,7 +3,7 @@
 Nothing here lists attributes by hand: a new row in ``record.TRAINED_MODEL`` becomes a new
 computed attribute of ``cleanroomsml_collaboration_trained_model`` (and, when it is a summary
 member, of each element of ``cleanroomsml_collaboration_trained_models.trained_models``); a new
-row in :mod:`cleanroomsml_tf.arguments` becomes a new argument.
+row in :mod:`cleanroomsml_tf.plugin.arguments` becomes a new argument.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from tf.schema import Attribute as TfAttribute
 from tf.schema import Block, NestedBlock, NestMode
 from tf.types import Bool, List, Number, String, TfType
 
-from cleanroomsml_tf.arguments import Argument
+from cleanroomsml_tf.model.record import Attribute
+from cleanroomsml_tf.plugin.arguments import Argument
 from cleanroomsml_tf.plugin.types import Object
-from cleanroomsml_tf.record import Attribute
 
 # Timestamps are RFC 3339 strings in the record, so strings in Terraform too.
 _SCALARS: dict[str, type[TfType]] = {"string": String, "number": Number, "timestamp": String}

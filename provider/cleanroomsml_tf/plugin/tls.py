@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleanroomsml_tf.atomic import atomic_write_text
+from cleanroomsml_tf.output.atomic import atomic_write_text
 
 _VALIDITY_SECONDS = 30 * 24 * 3600
 _RENEW_BEFORE_SECONDS = 24 * 3600  # never hand Terraform a certificate about to expire

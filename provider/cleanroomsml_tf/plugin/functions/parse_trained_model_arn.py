@@ -11,8 +11,8 @@ from typing import Any
 
 from tf.gen import tfplugin_pb2 as pb
 
-from cleanroomsml_tf.errors import InvalidInputError
-from cleanroomsml_tf.identifiers import TrainedModelArn, parse_trained_model_arn
+from cleanroomsml_tf.model.errors import InvalidInputError
+from cleanroomsml_tf.model.identifiers import TrainedModelArn, parse_trained_model_arn
 from cleanroomsml_tf.plugin.functions import Outcome
 from cleanroomsml_tf.plugin.types import Object
 

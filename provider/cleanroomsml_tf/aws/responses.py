@@ -1,6 +1,6 @@
 """Raw response checks: what botocore's lenient parser would let through, caught on the bytes.
 
-Registered on every client :func:`cleanroomsml_tf.client.connect` builds. A success body must
+Registered on every client :func:`cleanroomsml_tf.aws.connection.connect` builds. A success body must
 be a JSON object fitting the API's shape (the strict rules of :func:`record.normalize`), a body
 cut short is an error, and an error body that is not the API's JSON (a proxy's HTML page) is
 replaced by one whose message gives the status and a sanitized snippet.
@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from cleanroomsml_tf import record as record_table
-from cleanroomsml_tf.errors import MalformedDataError, shown
+from cleanroomsml_tf.model import record as record_table
+from cleanroomsml_tf.model.errors import MalformedDataError, shown
 
 CUT_SHORT_CODE = "CleanroomsmlTfBodyCutShort"
 """The error code :func:`_check_response` gives a response whose body was cut short."""
@@ -56,7 +56,7 @@ def _check_response(operation_model: Any, response_dict: dict[str, Any], **_: An
       off) becomes a 502 with error code :data:`CUT_SHORT_CODE`: retried like a dropped
       connection, then reported as a :class:`MalformedResponseError`;
     * success with a body that is not a JSON object, or whose members do not fit the API's
-      shape (the same strict rules as :func:`cleanroomsml_tf.record.normalize`):
+      shape (the same strict rules as :func:`cleanroomsml_tf.model.record.normalize`):
       :class:`MalformedDataError`, naming the member path;
     * an error status whose body is not the API's JSON error (a proxy's HTML page, an empty
       body): the body is replaced by a JSON error whose message gives the status and a short,

@@ -15,8 +15,8 @@ from tf.iface import ReadDataContext
 from tf.types import Unknown
 from tf.utils import Diagnostics
 
-from cleanroomsml_tf.errors import InvalidInputError
-from cleanroomsml_tf.identifiers import prefix_problem, validate_field
+from cleanroomsml_tf.model.errors import InvalidInputError
+from cleanroomsml_tf.model.identifiers import prefix_problem, validate_field
 from cleanroomsml_tf.plugin.diagnostics import add_exception, add_invalid_input
 
 if TYPE_CHECKING:

@@ -15,10 +15,13 @@ from tf.schema import Attribute, Schema
 from tf.types import List, String, Unknown
 from tf.utils import Diagnostics
 
-from cleanroomsml_tf.arguments import MODELS_ARGUMENTS, TRAINED_MODELS_ATTRIBUTE
-from cleanroomsml_tf.plugin.data_source import ProviderDataSource, validate_known_identifiers
+from cleanroomsml_tf.model.record import TRAINED_MODEL_SUMMARY
+from cleanroomsml_tf.plugin.arguments import MODELS_ARGUMENTS, TRAINED_MODELS_ATTRIBUTE
+from cleanroomsml_tf.plugin.data_sources.common import (
+    ProviderDataSource,
+    validate_known_identifiers,
+)
 from cleanroomsml_tf.plugin.schema import argument_attribute, encode_record, object_type
-from cleanroomsml_tf.record import TRAINED_MODEL_SUMMARY
 
 
 def compile_name_regex(diags: Diagnostics, value: Any) -> re.Pattern[str] | None:

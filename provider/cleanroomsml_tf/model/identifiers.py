@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from cleanroomsml_tf.errors import InvalidInputError
-from cleanroomsml_tf.service_model import GET_OPERATION, LIST_OPERATION, input_constraints
+from cleanroomsml_tf.model.errors import InvalidInputError
+from cleanroomsml_tf.model.service_model import GET_OPERATION, LIST_OPERATION, input_constraints
 
 # snake_case field name -> (operation, API member name)
 _FIELDS: dict[str, tuple[str, str]] = {
@@ -135,7 +135,7 @@ def prefix_problem(field: str, prefix: str) -> str | None:
     For a refined unknown at validate time: Terraform knows the value will start with
     ``prefix`` (``"arn:aws:cleanrooms-ml:${var.region}..."`` -> ``"arn:aws:cleanrooms-ml:"``).
     """
-    from cleanroomsml_tf.patterns import can_start_match
+    from cleanroomsml_tf.model.patterns import can_start_match
 
     operation, member = _FIELDS[field]
     c = input_constraints(operation)[member]

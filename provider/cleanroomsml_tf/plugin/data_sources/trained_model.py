@@ -14,14 +14,16 @@ from tf.schema import Attribute, Schema
 from tf.types import String, Unknown
 from tf.utils import Diagnostics
 
-from cleanroomsml_tf.arguments import MODEL_ARGUMENTS
-from cleanroomsml_tf.errors import ModelContext
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lookup import check_status
-from cleanroomsml_tf.plugin.data_source import ProviderDataSource, validate_known_identifiers
+from cleanroomsml_tf.model.errors import ModelContext
+from cleanroomsml_tf.model.identifiers import ModelRef
+from cleanroomsml_tf.model.record import TRAINED_MODEL, check_status
+from cleanroomsml_tf.plugin.arguments import MODEL_ARGUMENTS
+from cleanroomsml_tf.plugin.data_sources.common import (
+    ProviderDataSource,
+    validate_known_identifiers,
+)
 from cleanroomsml_tf.plugin.diagnostics import add_invalid_input
 from cleanroomsml_tf.plugin.schema import data_source_attributes, encode_record
-from cleanroomsml_tf.record import TRAINED_MODEL
 
 IDENTIFIERS = ("trained_model_arn", "collaboration_identifier", "version_identifier")
 

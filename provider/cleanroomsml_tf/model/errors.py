@@ -159,7 +159,7 @@ def shown(value: object, limit: int = 60) -> str:
 
 class MalformedDataError(CleanroomsmlTfError, ValueError):
     """Data without the API's shape, found where no request context is known (normalization,
-    the response check). :func:`cleanroomsml_tf.lookup.translate_error` turns it into a
+    the response check). :func:`cleanroomsml_tf.aws.resolver.translate_error` turns it into a
     :class:`MalformedResponseError` naming the model, the endpoint and the request id.
 
     ``problem`` is the one-line description; ``path`` the API member path (``resourceConfig.

@@ -1,6 +1,6 @@
 """What users configure: the arguments of the provider and of the two data sources, once.
 
-The companion of the attribute table (:mod:`cleanroomsml_tf.record`, what the data sources
+The companion of the attribute table (:mod:`cleanroomsml_tf.model.record`, what the data sources
 *export*): the Terraform plugin builds its schema from these rows (``plugin/schema.py``), the
 CDKTF bindings take their keyword arguments from them (tested), and the docs describe them.
 Pure data, no import beyond the record table: the plugin reads it.
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from cleanroomsml_tf import record
-from cleanroomsml_tf.client import DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT
+from cleanroomsml_tf.aws.settings import DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT
+from cleanroomsml_tf.model import record
 
 ArgKind = Literal["string", "number", "bool", "list", "block"]
 

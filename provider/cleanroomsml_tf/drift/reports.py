@@ -1,6 +1,6 @@
 """Drift report renderers: text, json, junit, github (workflow commands), markdown.
 
-Each renderer takes a :class:`~cleanroomsml_tf.drift.DriftReport` and returns the whole output
+Each renderer takes a :class:`~cleanroomsml_tf.drift.check.DriftReport` and returns the whole output
 as one string (ending in a newline), so ``--output`` can write it atomically.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # types only: the CLI's parser imports FORMATS, and must stay light
-    from cleanroomsml_tf.drift import DriftReport, EntryResult
+    from cleanroomsml_tf.drift.check import DriftReport, EntryResult
 
 FORMATS = ("text", "json", "junit", "github", "markdown")
 

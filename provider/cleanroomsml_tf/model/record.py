@@ -2,9 +2,9 @@
 
 ``TRAINED_MODEL`` describes every member of the GetCollaborationTrainedModel output (checked
 against the installed botocore by ``tests/test_record.py``). Everything else is a view of it:
-:func:`normalize` turns an API response into the normalized record, :func:`record_json_schema`
-gives its JSON Schema, the Terraform schema (``plugin/``), the CDKTF getters (``cdk/``) and
-the docs are generated from it.
+:func:`normalize` turns an API response into the normalized record; its JSON Schemas
+(:mod:`cleanroomsml_tf.model.json_schemas`), the Terraform schema (``plugin/``), the CDKTF
+getters (``cdk/``) and the docs are generated from it.
 
 ``TRAINED_MODEL_SUMMARY`` is the subset that ListCollaborationTrainedModels returns per model.
 
@@ -22,11 +22,11 @@ Normalization rules:
   object that is not a mapping, a list that is not a list of mappings, a timestamp that is
   neither a ``datetime`` nor an ISO-8601 string), or a member the API marks ``required`` (from
   botocore's output shapes) that is absent or null, raises
-  :class:`~cleanroomsml_tf.errors.MalformedRecordError` naming the API member path
+  :class:`~cleanroomsml_tf.model.errors.MalformedRecordError` naming the API member path
   (``resourceConfig.instanceCount``), the value received and the form expected.
 
 The same rules check raw response bodies before botocore parses them
-(:mod:`cleanroomsml_tf.lookup`), because botocore's parser would turn ``2.5`` into ``2``.
+(:mod:`cleanroomsml_tf.aws.responses`), because botocore's parser would turn ``2.5`` into ``2``.
 
 This module imports nothing heavy: the Terraform plugin reads it at start-up.
 """
@@ -38,7 +38,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cleanroomsml_tf.errors import MalformedDataError, MalformedRecordError, shown
+from cleanroomsml_tf.model.errors import (
+    MalformedDataError,
+    MalformedRecordError,
+    ModelContext,
+    StatusNotAllowedError,
+    shown,
+)
 
 Kind = Literal["string", "number", "timestamp", "object", "list"]
 
@@ -267,8 +273,8 @@ def normalize(response: Mapping[str, Any]) -> dict[str, Any]:
     ``response`` is botocore's parsed dict or the decoded JSON body. Members the table does not
     know (``ResponseMetadata``, fields newer than this release) are dropped; the table test makes
     sure a new botocore field can't go unnoticed. A member of the wrong type, or a required one
-    absent or null, raises :class:`~cleanroomsml_tf.errors.MalformedRecordError` naming its API
-    path (``resourceConfig.instanceCount``): never a guessed value.
+    absent or null, raises :class:`~cleanroomsml_tf.model.errors.MalformedRecordError` naming its
+    API path (``resourceConfig.instanceCount``): never a guessed value.
     """
     if not isinstance(response, Mapping):
         raise MalformedDataError(f"the response is {shown(response)}, expected an object")
@@ -354,41 +360,16 @@ def get_path(record: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-_JSON_TYPES: dict[str, Any] = {
-    "string": {"type": ["string", "null"]},
-    "number": {"type": ["integer", "null"]},
-    "timestamp": {
-        "type": ["string", "null"],
-        "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$",
-    },
-}
+def check_status(
+    record: dict[str, Any], allowed: Iterable[str] | None, context: ModelContext
+) -> None:
+    """Raise :class:`~cleanroomsml_tf.model.errors.StatusNotAllowedError` unless the record's
+    status is in ``allowed`` (the deployment gate of the data source and of synth-time lookups).
 
-
-def _attribute_schema(attribute: Attribute) -> dict[str, Any]:
-    if attribute.kind == "object":
-        schema: dict[str, Any] = {"type": ["object", "null"], **_members_schema(attribute.children)}
-    elif attribute.kind == "list":
-        schema = {"type": ["array", "null"], "items": {"type": "object",
-                                                       **_members_schema(attribute.children)}}
-    else:
-        schema = dict(_JSON_TYPES[attribute.kind])
-    schema["description"] = attribute.description
-    return schema
-
-
-def _members_schema(attributes: Iterable[Attribute]) -> dict[str, Any]:
-    attributes = tuple(attributes)
-    return {
-        "properties": {a.name: _attribute_schema(a) for a in attributes},
-        "required": [a.name for a in attributes],
-        "additionalProperties": False,
-    }
-
-
-def record_json_schema(attributes: Iterable[Attribute] = TRAINED_MODEL) -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of a normalized record, generated from the table."""
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        **_members_schema(attributes),
-    }
+    ``allowed=None`` disables the gate.
+    """
+    if allowed is None:
+        return
+    allowed = tuple(allowed)
+    if record.get("status") not in allowed:
+        raise StatusNotAllowedError(context, record.get("status"), allowed)

@@ -2,7 +2,8 @@
 
 An entry *drifts* when
 
-* a pinned field differs (:data:`DEFAULT_FIELDS`, or the dotted paths given to ``--fields``);
+* a pinned field differs (:data:`~cleanroomsml_tf.drift.fields.DEFAULT_FIELDS`, or the dotted
+  paths given to ``--fields``);
 * the model (or the pinned version) no longer exists (:class:`ModelNotFoundError`);
 * it was locked as "latest" and the live latest is another version (its ``version_identifier``
   or, for models without versions, its ``create_time`` differs).
@@ -24,15 +25,16 @@ import contextlib
 import dataclasses
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cleanroomsml_tf import record as record_table
-from cleanroomsml_tf.client import DEFAULT_CONCURRENCY, ClientSettings
-from cleanroomsml_tf.errors import CleanroomsmlTfError, ModelNotFoundError
-from cleanroomsml_tf.lockfile import LockEntry, LockFile
+from cleanroomsml_tf.aws.settings import DEFAULT_CONCURRENCY, ClientSettings
+from cleanroomsml_tf.drift.fields import DEFAULT_FIELDS
+from cleanroomsml_tf.lockfile.model import LockEntry, LockFile
+from cleanroomsml_tf.model import record as record_table
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError, ModelNotFoundError
 
 EXIT_CLEAN = 0
 EXIT_FAILED = 1
@@ -40,65 +42,6 @@ EXIT_DRIFT = 2
 
 FindingKind = Literal["changed", "missing", "new_version"]
 Outcome = Literal["clean", "drifted", "unchecked"]
-
-
-def leaf_fields() -> dict[str, record_table.Attribute]:
-    """Every comparable dotted path of the record (scalars and lists, objects descended)."""
-    return dict(record_table.iter_leaf_paths())
-
-
-def _object_fields() -> dict[str, tuple[str, ...]]:
-    """Object names that stand for all their leaves (``resource_config``)."""
-    groups: dict[str, list[str]] = {}
-    for path in leaf_fields():
-        parts = path.split(".")
-        for depth in range(1, len(parts)):
-            groups.setdefault(".".join(parts[:depth]), []).append(path)
-    return {name: tuple(paths) for name, paths in groups.items()}
-
-
-DEFAULT_FIELDS: tuple[str, ...] = (
-    "version_identifier",
-    "status",
-    "training_container_image_digest",
-    *_object_fields()["resource_config"],
-)
-"""What drift compares unless told otherwise."""
-
-
-class UnknownFieldError(CleanroomsmlTfError, ValueError):
-    """``--fields`` named a path the record does not have."""
-
-    summary = "Unknown field"
-
-
-def valid_field_names() -> list[str]:
-    """Every name ``--fields`` accepts: leaf paths and the objects that group them."""
-    return sorted({*leaf_fields(), *_object_fields()})
-
-
-def parse_fields(text: str | Iterable[str]) -> tuple[str, ...]:
-    """``"status,resource_config"`` -> the leaf paths to compare (objects expanded, deduped).
-
-    Raises :class:`UnknownFieldError` naming the valid ones.
-    """
-    names = [n.strip() for n in text.split(",")] if isinstance(text, str) else list(text)
-    names = [n for n in names if n]
-    if not names:
-        raise UnknownFieldError("no fields given; valid fields: " + ", ".join(valid_field_names()))
-    leaves, groups = leaf_fields(), _object_fields()
-    result: list[str] = []
-    for name in names:
-        if name in leaves:
-            expanded: Sequence[str] = (name,)
-        elif name in groups:
-            expanded = groups[name]
-        else:
-            raise UnknownFieldError(
-                f"unknown field {name!r}; valid fields: {', '.join(valid_field_names())}"
-            )
-        result.extend(p for p in expanded if p not in result)
-    return tuple(result)
 
 
 # --------------------------------------------------------------------------- sharding
@@ -301,7 +244,7 @@ def check_drift(
 
 
 def _resolver(settings: ClientSettings | None, concurrency: int) -> Any:
-    from cleanroomsml_tf.lookup import Resolver
+    from cleanroomsml_tf.aws.resolver import Resolver
 
     settings = settings or ClientSettings()
     if settings.max_pool_connections < concurrency:

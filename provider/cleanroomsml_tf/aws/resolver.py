@@ -1,0 +1,105 @@
+"""Resolve trained models: validate, call Clean Rooms ML, normalize, translate errors.
+
+This is the one way every front end (CLI, Terraform plugin, CDKTF synth-time mode, drift)
+resolves a model::
+
+    resolver = Resolver(ClientSettings(endpoint_url="http://127.0.0.1:8790"))
+    record = resolver.get_trained_model(ModelRef(arn, collaboration))
+
+A :class:`Resolver` is cheap and thread-safe; the botocore client behind it is shared per
+settings (see :mod:`cleanroomsml_tf.aws.connection`). Every raw response is checked before
+botocore parses it (:mod:`cleanroomsml_tf.aws.responses`): a malformed one fails with
+:class:`~cleanroomsml_tf.model.errors.MalformedResponseError`, never with a guessed value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from cleanroomsml_tf.aws.connection import Connection, connect
+from cleanroomsml_tf.aws.errors import translate_error
+from cleanroomsml_tf.aws.settings import DEFAULT_TIMEOUT, ClientSettings
+from cleanroomsml_tf.model import record as record_table
+from cleanroomsml_tf.model.errors import MalformedDataError, ModelContext, shown
+from cleanroomsml_tf.model.identifiers import ModelRef, validate_field
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Resolver:
+    """Resolves trained models with one shared client."""
+
+    def __init__(self, settings: ClientSettings | None = None) -> None:
+        self.settings = settings or ClientSettings()
+        self._connection: Connection | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The shared connection (built on first use, so constructing a Resolver is free)."""
+        if self._connection is None:
+            self._connection = connect(self.settings)
+        return self._connection
+
+    def get_trained_model(self, ref: ModelRef) -> dict[str, Any]:
+        """The normalized record of ``ref`` (latest version when it names none)."""
+        ref.validate()
+        params: dict[str, Any] = {
+            "trainedModelArn": ref.trained_model_arn,
+            "collaborationIdentifier": ref.collaboration_identifier,
+        }
+        if ref.version_identifier:
+            params["versionIdentifier"] = ref.version_identifier
+        context = ModelContext(
+            ref.collaboration_identifier, ref.trained_model_arn, ref.version_identifier
+        )
+        client = self.connection.client
+        return self._call(context, lambda: _normalized(
+            client.get_collaboration_trained_model(**params), record_table.normalize))
+
+    def list_trained_models(self, collaboration_identifier: str) -> list[dict[str, Any]]:
+        """Normalized summaries of every trained model of a collaboration (all pages)."""
+        validate_field("collaboration_identifier", collaboration_identifier)
+        context = ModelContext(collaboration_identifier)
+        paginator = self.connection.client.get_paginator("list_collaboration_trained_models")
+
+        def fetch_all() -> list[dict[str, Any]]:
+            summaries: list[dict[str, Any]] = []
+            tokens: set[str] = set()  # a token seen before means the listing would never end
+            for page in paginator.paginate(collaborationIdentifier=collaboration_identifier):
+                items, token = _normalized(page, record_table.normalize_page)
+                summaries.extend(items)
+                if token is not None and token in tokens:
+                    raise MalformedDataError(
+                        f"nextToken {shown(token)} came back on page {len(tokens) + 1}: the "
+                        "listing would never end", request_id=_request_id(page))
+                if token is not None:
+                    tokens.add(token)
+            return summaries
+
+        return self._call(context, fetch_all)
+
+    def _call(self, context: ModelContext, call: Callable[[], T]) -> T:
+        connection = self.connection
+        connection.deadline.set(self.settings.deadline or DEFAULT_TIMEOUT)
+        try:
+            return call()
+        except Exception as error:  # noqa: BLE001 - translated, never leaked as a traceback
+            raise translate_error(error, context, connection.endpoint) from None
+        finally:
+            connection.deadline.set(None)
+
+
+def _normalized(response: Any, normalize: Callable[[Any], R]) -> R:
+    """``normalize(response)``; a malformed one's error gets the response's request id."""
+    try:
+        return normalize(response)
+    except MalformedDataError as error:
+        error.request_id = error.request_id or _request_id(response)
+        raise
+
+
+def _request_id(response: Any) -> str | None:
+    meta = response.get("ResponseMetadata") if isinstance(response, Mapping) else None
+    return (meta.get("RequestId") or None) if isinstance(meta, Mapping) else None

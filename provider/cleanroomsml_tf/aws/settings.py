@@ -1,0 +1,151 @@
+"""Client settings: what decides how the client connects, their defaults and their validation.
+
+:class:`ClientSettings` is what every front end builds (the CLI from its options, the plugin
+and the CDKTF binding from the provider configuration, see ``plugin/config.py``); ``None``
+means "the standard AWS environment and config files decide". :meth:`ClientSettings.check`
+refuses settings that cannot work with one line naming the setting, before any request.
+"""
+
+from __future__ import annotations
+
+import math
+import urllib.parse
+from dataclasses import dataclass, field
+
+from cleanroomsml_tf.model.errors import ConfigurationError
+
+DEFAULT_LOCAL_PORT = 8790
+DEFAULT_LOCAL_ENDPOINT = f"http://127.0.0.1:{DEFAULT_LOCAL_PORT}"
+DEFAULT_REGION_LOCAL = "us-east-1"
+RETRY_MODES = ("standard", "adaptive", "legacy")
+DEFAULT_POOL_CONNECTIONS = 32
+DEFAULT_MAX_ATTEMPTS = 10
+"""Tries per call when none is configured. Enough to ride out heavy throttling (30% throttled and
+5% failing requests lose nothing over 1,000 lookups), like Terraform's AWS provider (25 retries);
+:data:`DEFAULT_TIMEOUT` still bounds the whole call."""
+DEFAULT_TIMEOUT = 120.0
+"""Seconds one call may take, retries and back-off included, when no timeout is configured."""
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0
+DEFAULT_CONCURRENCY = 16
+"""Lookups in flight at once through one shared client (drift, lock add/refresh): fits the
+connection pool (:data:`DEFAULT_POOL_CONNECTIONS`), so workers never queue for a socket."""
+
+
+@dataclass(frozen=True)
+class AssumeRole:
+    """An IAM role to assume (STS AssumeRole) on top of the base credentials."""
+
+    role_arn: str
+    session_name: str | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Everything that decides how the client connects. Hashable: it keys the client cache.
+
+    ``None`` means "fall back to the standard AWS environment and config files" (or the
+    ``DEFAULT_*`` values). ``max_attempts`` counts tries, not retries (1 = no retry).
+    ``deadline`` bounds one whole call, retries included, in seconds. ``verify_tls=False`` turns
+    TLS certificate verification off (a CA bundle is chosen with ``AWS_CA_BUNDLE`` instead);
+    front ends warn with :func:`insecure_warning` when it is off.
+    """
+
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    shared_config_files: tuple[str, ...] | None = None
+    shared_credentials_files: tuple[str, ...] | None = None
+    retry_mode: str | None = None
+    max_attempts: int | None = None
+    connect_timeout: float | None = None
+    read_timeout: float | None = None
+    deadline: float | None = None
+    assume_role: AssumeRole | None = None
+    verify_tls: bool = True
+    max_pool_connections: int = field(default=DEFAULT_POOL_CONNECTIONS)
+
+    def check(self) -> ClientSettings:
+        """Raise :class:`ConfigurationError` for settings that cannot work; return self."""
+        if self.retry_mode is not None and self.retry_mode not in RETRY_MODES:
+            raise ConfigurationError(
+                f"invalid retry_mode {self.retry_mode!r}: expected one of {', '.join(RETRY_MODES)}"
+            )
+        if self.max_attempts is not None and self.max_attempts < 1:
+            raise ConfigurationError(
+                f"invalid max_attempts {self.max_attempts!r}: expected an integer >= 1"
+            )
+        for name in ("connect_timeout", "read_timeout", "deadline"):
+            value = getattr(self, name)
+            if value is not None and not (value > 0 and math.isfinite(value)):
+                raise ConfigurationError(f"invalid {name} {value!r}: expected seconds > 0")
+        if self.endpoint_url is not None:
+            check_endpoint("endpoint", self.endpoint_url)
+        if self.region:
+            check_region("region", self.region)
+        for name in ("shared_config_files", "shared_credentials_files"):
+            files = getattr(self, name)
+            if files is not None and len(files) > 1:
+                raise ConfigurationError(
+                    f"invalid {name} {list(files)!r}: botocore reads one file; give exactly one"
+                )
+        return self
+
+
+def check_endpoint(source: str, url: str) -> None:
+    """Raise :class:`ConfigurationError` naming ``source`` (the argument or variable that set
+    it) unless ``url`` is an endpoint the client can be built with."""
+    if not _usable_endpoint(url):
+        raise ConfigurationError(
+            f"invalid {source} {url!r}: expected an http(s) URL such as {DEFAULT_LOCAL_ENDPOINT}"
+        )
+
+
+def check_region(source: str, region: str) -> None:
+    """Raise :class:`ConfigurationError` naming ``source`` unless ``region`` is a region name."""
+    if not _usable_region(region):
+        raise ConfigurationError(
+            f"invalid {source} {region!r}: expected an AWS region name such as us-east-1 "
+            "(letters, digits and inner hyphens, at most 63 characters)"
+        )
+
+
+def _usable_endpoint(url: str) -> bool:
+    """A URL the client can be built with: printable ASCII, http(s), a host botocore accepts,
+    a port in range. (botocore and urllib refuse the others only when the client is built or
+    the request sent, with a bare ValueError.)"""
+    from botocore.utils import is_valid_uri
+
+    if not url.isascii() or any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    try:
+        parsed = urllib.parse.urlsplit(url)
+        port = parsed.port  # ValueError when not a number or out of range
+    except ValueError:
+        return False
+    return (parsed.scheme in ("http", "https") and bool(parsed.hostname)
+            and (port is None or 0 <= port <= 65535) and bool(is_valid_uri(url)))
+
+
+def _usable_region(region: str) -> bool:
+    """botocore's own region check (it runs only when the client is built), without the
+    trailing newline its ``$`` lets through."""
+    from botocore.exceptions import InvalidRegionError
+    from botocore.utils import validate_region_name
+
+    try:
+        validate_region_name(region)
+    except InvalidRegionError:
+        return False
+    return "\n" not in region
+
+
+def insecure_warning(endpoint: str | None = None) -> str:
+    """The warning every front end shows when TLS certificate verification is off."""
+    where = f" for {endpoint}" if endpoint else ""
+    return (
+        f"TLS certificate verification is OFF{where} (insecure / --no-verify-ssl): anyone on "
+        "the network path can impersonate the endpoint and forge model records; trust a private "
+        "CA with AWS_CA_BUNDLE instead"
+    )

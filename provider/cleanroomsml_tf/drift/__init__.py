@@ -1,0 +1,1 @@
+"""Drift: which fields (fields), the check (check), the reports (reports)."""

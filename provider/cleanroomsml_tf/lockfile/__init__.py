@@ -1,0 +1,1 @@
+"""The lock file: model (data), store (read/write), project (where, read-only), synth."""

@@ -1,0 +1,1 @@
+"""What leaves the process: atomic file writes and secret redaction."""

@@ -1,0 +1,1 @@
+"""The Terraform data sources, one module per data source (``common`` holds what they share)."""
