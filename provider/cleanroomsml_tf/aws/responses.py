@@ -1,9 +1,10 @@
 """Raw response checks: what botocore's lenient parser would let through, caught on the bytes.
 
-Registered on every client :func:`cleanroomsml_tf.aws.connection.connect` builds. A success body must
-be a JSON object fitting the API's shape (the strict rules of :func:`record.normalize`), a body
-cut short is an error, and an error body that is not the API's JSON (a proxy's HTML page) is
-replaced by one whose message gives the status and a sanitized snippet.
+Registered on every client :func:`cleanroomsml_tf.aws.connection.connect` builds. A success
+body must be a JSON object fitting the API's shape (the strict rules of
+:func:`cleanroomsml_tf.model.record.normalize`), a body cut short is an error, and an error
+body that is not the API's JSON (a proxy's HTML page) is replaced by one whose message gives
+the status and a sanitized snippet.
 """
 
 from __future__ import annotations

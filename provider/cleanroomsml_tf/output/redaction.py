@@ -11,7 +11,8 @@ verbose level without showing a secret. Replaced by :data:`REDACTED`:
   credentials and config files (``AWS_SHARED_CREDENTIALS_FILE``, ``AWS_CONFIG_FILE`` or their
   ``~/.aws`` defaults; all profiles; read once per path);
 * the secret key and session token a client actually signs with, refreshed ones included
-  (:func:`watch_client`, which :mod:`cleanroomsml_tf.aws.connection` calls for every client it builds);
+  (:func:`watch_client`, which :mod:`cleanroomsml_tf.aws.connection` calls for every client it
+  builds);
 * each of those values URL-encoded, too;
 * by pattern, whatever the value: ``X-Amz-Security-Token`` header and query values (also in a
   canonical request), the hex of ``Signature=`` / ``X-Amz-Signature=`` and of botocore's
