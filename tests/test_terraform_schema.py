@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE, __version__, record
+from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE, __version__
+from cleanroomsml_tf.model import record
 from cleanroomsml_tf.plugin.install import executable_path
 
 pytestmark = pytest.mark.terraform
