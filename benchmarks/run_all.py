@@ -26,6 +26,7 @@ import lookup_overhead
 import plugin_memory
 import plugin_startup
 import synth_lookups
+import terraform_parallelism
 import terraform_plan
 from harness import ERROR, MISSED, OK, Row
 
@@ -37,6 +38,7 @@ BENCHMARKS: dict[str, Callable[..., list[Row]]] = {
     drift_throughput.NAME: drift_throughput.run,
     drift_latency.NAME: drift_latency.run,
     terraform_plan.NAME: terraform_plan.run,
+    terraform_parallelism.NAME: terraform_parallelism.run,
     plugin_memory.NAME: plugin_memory.run,
     synth_lookups.NAME: synth_lookups.run,
 }
