@@ -8,6 +8,7 @@ concurrently on gRPC worker threads; they all share the
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -36,6 +37,21 @@ def provider_schema() -> Schema:
         attributes=[argument_attribute(a) for a in PROVIDER_ARGUMENTS if a.kind != "block"],
         block_types=[argument_block(a) for a in PROVIDER_ARGUMENTS if a.kind == "block"],
     )
+
+
+def warm_up(resolver: Resolver) -> None:
+    """Build the resolver's client in the background (importing boto3, loading the endpoint
+    rules and the service model: ~100 ms), so the first read finds it ready or half-built.
+
+    Terraform configures the provider only in the launch that reads, just before the reads, so
+    this never costs a launch that does not need the client. Failures are left for the read to
+    meet again and report as diagnostics (the client cache keeps nothing that failed)."""
+
+    def build() -> None:
+        with contextlib.suppress(Exception):  # the first read meets it again and reports it
+            resolver.connection  # noqa: B018 - built and cached on first access
+
+    threading.Thread(target=build, name="client-warm-up", daemon=True).start()
 
 
 class CleanroomsmlProvider:
@@ -99,6 +115,7 @@ class CleanroomsmlProvider:
                               insecure_warning(settings.endpoint_url))
         with self._lock:
             self._resolver = Resolver(settings)
+        warm_up(self._resolver)
 
     @property
     def resolver(self) -> Resolver:
