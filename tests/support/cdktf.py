@@ -4,8 +4,8 @@
 * ``new_stack()``: a fresh ``Testing.app()`` + ``TerraformStack``.
 * :func:`synth_json`: ``Testing.synth(stack)`` parsed.
 * ``example_app``: the example module ``examples/cdktf/main.py``, imported.
-* ``tf_env``: an environment for ``terraform`` with the plugin installed in a private mirror
-  and the session emulator as endpoint (:func:`cleanroomsml_tf.demo.terraform_environment`).
+* ``tf_env``: an environment for ``terraform`` with the plugin installed in a private sandbox
+  (:class:`devtools.terraform.Sandbox`) and the session emulator as endpoint.
 * :func:`terraform`: run a terraform command, output captured.
 * Example model identifiers: ``COLLABORATION``, ``CHURN_ARN``, ``FRAUD_ARN``, ``LTV_ARN``.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -23,10 +22,12 @@ from typing import Any
 
 import pytest
 
+from devtools.terraform import Sandbox
 from tests.support.example_ids import CHURN as CHURN_ARN  # noqa: F401 - re-exported to tests
 from tests.support.example_ids import COLLABORATION  # noqa: F401
 from tests.support.example_ids import FRAUD as FRAUD_ARN  # noqa: F401
 from tests.support.example_ids import LTV as LTV_ARN  # noqa: F401
+from tests.support.terraform import discovered
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,10 +73,9 @@ def example_app(cdk: ModuleType) -> ModuleType:
 
 @pytest.fixture(scope="session")
 def tf_env(tmp_path_factory: pytest.TempPathFactory, emulator: Any) -> dict[str, str]:
-    """Terraform environment: plugin in a private mirror, endpoint = the session emulator."""
-    from cleanroomsml_tf.demo import terraform_environment
-
-    return terraform_environment(tmp_path_factory.mktemp("terraform"), emulator.url)
+    """Terraform environment: plugin in a private sandbox, endpoint = the session emulator."""
+    sandbox = Sandbox.create(tmp_path_factory.mktemp("terraform"))
+    return sandbox.environment({"AWS_ENDPOINT_URL_CLEANROOMSML": emulator.url})
 
 
 def terraform(binary: str, *args: str, cwd: Path, env: Mapping[str, str],
@@ -89,18 +89,8 @@ def terraform(binary: str, *args: str, cwd: Path, env: Mapping[str, str],
 
 
 def terraform_binaries() -> list[str]:
-    """Terraform on PATH and Terraform 1.0.3 (setup.sh provides both)."""
-    import shutil
-
-    found = []
-    on_path = shutil.which("terraform")
-    if on_path:
-        found.append(on_path)
-    old = os.environ.get("TERRAFORM_1_0") or str(
-        ROOT / ".venv" / "opt" / "terraform-1.0.3" / "terraform")
-    if Path(old).is_file() and old not in found:
-        found.append(old)
-    return found
+    """The Terraform matrix (:func:`tests.support.terraform.discovered`), newest first."""
+    return [binary.path for binary in discovered()]
 
 
 def write_stack(stack_json: Mapping[str, Any], directory: Path) -> Path:
