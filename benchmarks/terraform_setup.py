@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
 from devtools.terraform import (  # noqa: E402
     Sandbox,
     Terraform,
+    environment,
     find_terraform,
     newest_terraform,
 )
@@ -36,4 +37,4 @@ def terraform_home(root: Path) -> Path:
 def terraform_env(home: Path) -> dict[str, str]:
     """The environment of a user with that HOME, in automation, with no Terraform settings of
     the developer's (logging, caches, data dir) and no checkpoint calls."""
-    return Sandbox(home.parent).environment(isolate_aws=False)
+    return environment(home, isolate_aws=False)

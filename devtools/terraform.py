@@ -231,32 +231,41 @@ class Sandbox:
         self, extra: Mapping[str, str] | None = None, *, isolate_aws: bool = True,
         keep: Collection[str] = (), base: Mapping[str, str] | None = None,
     ) -> dict[str, str]:
-        """The environment to run Terraform in: ``base`` (default ``os.environ``) without
-        any ``TF_*`` variable but those in ``keep`` (nor ``XDG_CONFIG_HOME`` and
-        ``CLEANROOMSML_TF_PYTHON``, which would take the provider's launcher away from this
-        HOME's registration), with this HOME and CLI config, in automation, no checkpoint
-        calls; then ``extra``.
+        """The environment to run Terraform in with this sandbox's HOME and CLI config
+        (:func:`environment`)."""
+        return environment(self.home, extra, isolate_aws=isolate_aws, keep=keep, base=base)
 
-        ``isolate_aws`` (the default) also drops every ``AWS_*`` variable not in ``keep`` and
-        points the AWS config files into this HOME, with no instance-metadata probing; the test
-        suite, which isolates AWS once per session and sets its own credentials, turns it off.
-        """
-        base = os.environ if base is None else base
-        prefixes = ("TF_", "AWS_") if isolate_aws else ("TF_",)
-        env = {k: v for k, v in base.items()
-               if (not k.startswith(prefixes) or k in keep) and k not in _LAUNCHER_VARIABLES}
+
+def environment(
+    home: Path, extra: Mapping[str, str] | None = None, *, isolate_aws: bool = True,
+    keep: Collection[str] = (), base: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment to run Terraform in as a user whose HOME is ``home`` (CLI config
+    ``home/.terraformrc``): ``base`` (default ``os.environ``) without any ``TF_*`` variable but
+    those in ``keep`` (nor ``XDG_CONFIG_HOME`` and ``CLEANROOMSML_TF_PYTHON``, which would take
+    the provider's launcher away from this HOME's registration), in automation, no checkpoint
+    calls; then ``extra``.
+
+    ``isolate_aws`` (the default) also drops every ``AWS_*`` variable not in ``keep`` and points
+    the AWS config files into ``home``, with no instance-metadata probing; the test suite, which
+    isolates AWS once per session and sets its own credentials, turns it off.
+    """
+    base = os.environ if base is None else base
+    prefixes = ("TF_", "AWS_") if isolate_aws else ("TF_",)
+    env = {k: v for k, v in base.items()
+           if (not k.startswith(prefixes) or k in keep) and k not in _LAUNCHER_VARIABLES}
+    env.update(
+        HOME=str(home),
+        TF_CLI_CONFIG_FILE=str(home / ".terraformrc"),
+        TF_IN_AUTOMATION="1",
+        TF_INPUT="0",
+        CHECKPOINT_DISABLE="1",
+    )
+    if isolate_aws:
         env.update(
-            HOME=str(self.home),
-            TF_CLI_CONFIG_FILE=str(self.cli_config),
-            TF_IN_AUTOMATION="1",
-            TF_INPUT="0",
-            CHECKPOINT_DISABLE="1",
+            AWS_CONFIG_FILE=str(home / ".aws" / "config"),
+            AWS_SHARED_CREDENTIALS_FILE=str(home / ".aws" / "credentials"),
+            AWS_EC2_METADATA_DISABLED="true",
         )
-        if isolate_aws:
-            env.update(
-                AWS_CONFIG_FILE=str(self.home / ".aws" / "config"),
-                AWS_SHARED_CREDENTIALS_FILE=str(self.home / ".aws" / "credentials"),
-                AWS_EC2_METADATA_DISABLED="true",
-            )
-        env.update(extra or {})
-        return env
+    env.update(extra or {})
+    return env

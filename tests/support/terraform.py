@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from devtools.terraform import FEATURES, Sandbox, Terraform, find_terraform
+from devtools.terraform import FEATURES, Sandbox, Terraform, environment, find_terraform
 
 TerraformBinary = Terraform
 """One Terraform (or OpenTofu) executable and its version (``.path``, ``.version``, ``.id``)."""
@@ -159,7 +159,7 @@ class TerraformRunner:
 def terraform_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment a user with a fresh HOME would run Terraform in (the test session's
     AWS settings, which the isolation fixture already cleaned, are kept)."""
-    return Sandbox(home.parent).environment(extra, isolate_aws=False)
+    return environment(home, extra, isolate_aws=False)
 
 
 @pytest.fixture
