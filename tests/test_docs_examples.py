@@ -25,6 +25,9 @@ from pathlib import Path
 
 import pytest
 
+from devtools.terraform import Terraform
+from tests.support.terraform import discovered
+
 pytestmark = pytest.mark.terraform
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +62,16 @@ class Example:
         if isinstance(document, dict) and document and set(document) <= TERRAFORM_JSON_KEYS:
             return "configuration"
         return "unknown"
+
+    @property
+    def minimum_version(self) -> str | None:
+        """``X.Y`` of the example's ``required_version = ">= X.Y"`` (the only form used)."""
+        found = re.search(r'required_version\s*=\s*"([^"]*)"', self.text)
+        if found is None:
+            return None
+        constraint = re.fullmatch(r">=\s*(\d+(?:\.\d+){0,2})", found.group(1).strip())
+        assert constraint, f"{self.id}: teach this test the constraint {found.group(1)!r}"
+        return constraint.group(1)
 
     @property
     def filename(self) -> str:
@@ -99,13 +112,29 @@ def module_call(index: int, example: Example) -> str:
             f'  source = "./example{index}"\n{"".join(arguments)}}}\n\n')
 
 
+def for_version(terraform: Terraform) -> list[Example]:
+    """The examples whose ``required_version`` this Terraform meets (all, without one)."""
+    return [e for e in CONFIGURATIONS
+            if e.minimum_version is None or terraform.at_least(e.minimum_version)]
+
+
+def test_the_newest_terraform_validates_every_example() -> None:
+    """A ``required_version`` keeps an example off older versions only: none is left out."""
+    assert discovered(), "no Terraform found"
+    assert for_version(discovered()[0]) == CONFIGURATIONS
+
+
 def test_configurations_validate(terraform_binary, make_terraform) -> None:
-    """Every configuration example passes ``init`` + ``validate`` (as a module of one root)."""
+    """Every configuration example this version may run (its ``required_version``) passes
+    ``init`` + ``validate`` (as a module of one root)."""
+    examples = for_version(terraform_binary)
+    print(f"{terraform_binary}: validating {[e.id for e in examples]}; left out by their "
+          f"required_version: {[e.id for e in CONFIGURATIONS if e not in examples]}")
     files = {}
-    for index, example in enumerate(CONFIGURATIONS):
+    for index, example in enumerate(examples):
         assert "required_providers" in example.text, f"{example.id}: no required_providers"
         files[f"example{index}/{example.filename}"] = example.text
-    files["main.tf"] = "".join(module_call(i, e) for i, e in enumerate(CONFIGURATIONS))
+    files["main.tf"] = "".join(module_call(i, e) for i, e in enumerate(examples))
     tf = make_terraform(terraform_binary, files=files)
     tf.init()
     result = tf.run("validate")
@@ -132,13 +161,13 @@ def test_cli_configuration_finds_the_provider(
                          ids=lambda e: e.id)
 def test_lock_file_example_loads(example: Example, tmp_path: Path, emulator) -> None:
     """The reader accepts it, and its records are what the example data resolves to today."""
-    from cleanroomsml_tf import lockfile
-    from cleanroomsml_tf.client import ClientSettings
-    from cleanroomsml_tf.lookup import Resolver
+    from cleanroomsml_tf.aws.resolver import Resolver
+    from cleanroomsml_tf.aws.settings import ClientSettings
+    from cleanroomsml_tf.lockfile import store
 
     path = tmp_path / "cleanroomsml.lock.json"
     path.write_text(example.text)
-    entries = lockfile.read(path).entries
+    entries = store.read(path).entries
     assert entries
     resolver = Resolver(ClientSettings(endpoint_url=emulator.url))
     for entry in entries.values():

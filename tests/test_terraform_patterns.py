@@ -15,13 +15,14 @@ pattern                    what it exercises                                    
 ``postcondition``          ``lifecycle { postcondition }`` on the data source     >= 1.2
 ``after_terraform_data``   the ARN known only at apply (``terraform_data``)       >= 1.4
 ``check_block``            a scoped data source in ``check``: warning, not error  >= 1.5
+``provider_function``      ``provider::cleanroomsml::parse_trained_model_arn``    >= 1.8
 =========================  =====================================================  ==========
 
 A pattern is left out of a version's directory only when that version lacks the language
 feature (:meth:`devtools.terraform.Terraform.supports`, by version number), and each test says
 which patterns ran; :func:`test_the_newest_terraform_has_every_pattern` makes sure no pattern
 is left out everywhere. Outputs are compared with the model records read through
-:class:`~cleanroomsml_tf.lookup.Resolver` from the same endpoints.
+:class:`~cleanroomsml_tf.aws.resolver.Resolver` from the same endpoints.
 """
 
 from __future__ import annotations
@@ -32,10 +33,10 @@ from typing import Any
 
 import pytest
 
-from cleanroomsml_tf import record
-from cleanroomsml_tf.client import ClientSettings
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lookup import Resolver
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import ClientSettings
+from cleanroomsml_tf.model import record
+from cleanroomsml_tf.model.identifiers import ModelRef
 from devtools.terraform import Terraform
 from tests.support.example_ids import ACCOUNT, CHURN, COLLABORATION, FRAUD, LTV, MEMBERSHIP
 from tests.support.terraform import TerraformRunner, discovered
@@ -258,6 +259,11 @@ check "ltv_is_active" {
   }
 }
 """, "check_block"),
+    Pattern("provider_function", """
+output "provider_function" {
+  value = provider::cleanroomsml::parse_trained_model_arn("${local.arn_prefix}${var.model_ids["churn"]}")
+}
+""", "provider_functions"),
 )
 
 _IDS = {"account": ACCOUNT, "membership": MEMBERSHIP, "collaboration": COLLABORATION,
@@ -332,6 +338,10 @@ def test_every_pattern_applies(
         assert_record(out["postcondition"], churn, "postcondition")
     if "after_terraform_data" in names:
         assert_record(out["after_terraform_data"], fraud, "after_terraform_data")
+    if "provider_function" in names:
+        assert out["provider_function"] == {
+            "partition": "aws", "region": "us-east-1", "account_id": ACCOUNT,
+            "membership_id": MEMBERSHIP, "trained_model_id": model_id(CHURN)}
     output = " ".join((applied.stdout + applied.stderr).split())
     if "check_block" in names:
         # A failed check is a warning: apply went through (above) and says why.
@@ -373,7 +383,8 @@ def test_the_newest_terraform_has_every_pattern() -> None:
     ("1.0.3", ["variables", "locals", "after_null_resource", "module_for_each", "two_aliases"]),
     ("1.4.7", ["variables", "locals", "after_null_resource", "module_for_each", "two_aliases",
                "postcondition", "after_terraform_data"]),
-    ("1.5.0", [p.name for p in PATTERNS]),
+    ("1.5.0", [p.name for p in PATTERNS if p.name != "provider_function"]),
+    ("1.8.0", [p.name for p in PATTERNS]),
 ])
 def test_patterns_are_left_out_only_for_a_missing_language_feature(version, expected) -> None:
     assert [p.name for p in patterns_for(Terraform("terraform", version))] == expected
