@@ -102,10 +102,10 @@ def test_hung_endpoint_gives_up_within_the_timeout(make_emulator):
          "--timeout", "-1"],
     ],
 )
-def test_usage_errors_exit_2(argv, capsys):
+def test_usage_errors_exit_1(argv, capsys):
     with pytest.raises(SystemExit) as caught:
         build_parser().parse_args(argv)
-    assert caught.value.code == 2
+    assert caught.value.code == 1
     assert "usage:" in capsys.readouterr().err
 
 

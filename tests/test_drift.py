@@ -276,7 +276,7 @@ def test_fields_select_what_counts(locked):
 def test_unknown_field_is_a_usage_error(locked):
     server, path, _ = locked
     result = _drift(server, path, "--fields", "status,resource_config.gpu")
-    assert result.returncode == 2 and result.stdout == ""
+    assert result.returncode == 1 and result.stdout == ""
     assert "unknown field 'resource_config.gpu'" in result.stderr
     assert "resource_config.instance_type" in result.stderr  # names the valid ones
 
@@ -310,7 +310,7 @@ def test_shard_option(locked):
         seen += [e["key"] for e in report["entries"]]
     assert sorted(seen) == sorted(lockfile_store.read(path).entries)
     bad = _drift(server, path, "--shard", "0/3")
-    assert bad.returncode == 2 and "1 <= I <= N" in bad.stderr
+    assert bad.returncode == 1 and "1 <= I <= N" in bad.stderr
 
 
 # --------------------------------------------------------------------------- concurrency

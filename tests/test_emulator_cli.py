@@ -68,7 +68,7 @@ def test_port_in_use_is_one_line_exit_1(emulator) -> None:
 )
 def test_bad_options_are_usage_errors(args: tuple[str, ...]) -> None:
     result = run_cli("emulator", *args, timeout=30)
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "Traceback" not in result.stderr
 
 

@@ -319,7 +319,7 @@ def test_lock_usage_errors(lock_path, capsys):
     with pytest.raises(SystemExit) as caught:
         cli_main(["lock", "add", "--collaboration-identifier", COLLABORATION, "--all",
                   "--trained-model-arn", CHURN, "--lock-file", str(lock_path)])
-    assert caught.value.code == 2
+    assert caught.value.code == 1
     assert "--all" in capsys.readouterr().err
     assert cli_main(["lock", "refresh", "nope", "--lock-file", str(lock_path)]) == 1
     assert "does not exist" in capsys.readouterr().err

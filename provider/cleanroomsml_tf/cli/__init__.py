@@ -9,9 +9,9 @@ logs and botocore's/urllib3's wire-level ones (requests, headers, signing) on st
 record redacted by :mod:`cleanroomsml_tf.output.redaction` (secret keys, session tokens and
 signatures never appear). stdout keeps only the command's own output.
 
-Exit codes: 0 success, 1 a lookup, input or check error (one line on stderr, no traceback),
-2 usage errors (argparse) — ``drift`` adds 2 for "drift found", like
-``terraform plan -detailed-exitcode``.
+Exit codes (:mod:`cleanroomsml_tf.cli.exit_codes`, the same for every command): 0 success,
+1 a usage error or a failure (one line on stderr, no traceback), 2 only from ``drift``, only
+when drift was found, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterator, Sequence
 
 from cleanroomsml_tf import __version__
+from cleanroomsml_tf.cli import exit_codes
 
 SUBCOMMANDS = ("describe", "emulator", "install", "lock", "drift")
 _DEBUG_HELP = ("log everything on stderr, botocore's wire-level requests included (secrets "
@@ -32,7 +33,7 @@ _DEBUG_FORMAT = "%(asctime)s [%(levelname)s] %(name)s: %(message)s"
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (every subcommand registered)."""
-    parser = argparse.ArgumentParser(
+    parser = exit_codes.ArgumentParser(
         prog="cleanroomsml-tf",
         description="Follow AWS Clean Rooms ML trained models from Terraform, CDKTF and CI.",
     )
@@ -48,10 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _accept_debug_after(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """``--debug`` after the subcommand (and after ``lock ACTION``) too. SUPPRESS: a subcommand
-    that is not given it leaves the value the top-level option set."""
+    that is not given it leaves the value the top-level option set. Each subparser also records
+    itself, so an unrecognized argument is reported with the usage of the (sub)command it
+    followed."""
     for parser in subparsers.choices.values():
         parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                             help=_DEBUG_HELP)
+        parser.set_defaults(usage_parser=parser)
         for action in parser._actions:
             if isinstance(action, argparse._SubParsersAction):
                 _accept_debug_after(action)
@@ -95,7 +99,10 @@ def debug_logging(enabled: bool) -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cleanroomsml-tf`` console script."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        getattr(args, "usage_parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
     with debug_logging(args.debug):
         return _run(args)
 
@@ -111,17 +118,17 @@ def _run(args: argparse.Namespace) -> int:
     except CleanroomsmlTfError as error:
         log.debug("%s failed", args.command, exc_info=True)  # the traceback, with --debug
         print(f"cleanroomsml-tf {args.command}: {error}", file=sys.stderr)
-        return 1
+        return exit_codes.FAILED
     except BrokenPipeError:
-        return 1
+        return exit_codes.FAILED
     except OSError as error:
         # File-system trouble (unwritable plugin dir, full disk...): the message names the path.
         log.debug("%s failed", args.command, exc_info=True)
         print(f"cleanroomsml-tf {args.command}: {error}", file=sys.stderr)
-        return 1
+        return exit_codes.FAILED
     except KeyboardInterrupt:
         print(f"cleanroomsml-tf {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return exit_codes.INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.tls_key and not args.tls_cert:
         print("cleanroomsml-tf emulator: error: --tls-key needs --tls-cert", file=sys.stderr)
-        return 2
+        return 1  # a usage error: exit_codes.FAILED
     models = load_data_file(args.data) if args.data else None
     emulator = Emulator(
         models,

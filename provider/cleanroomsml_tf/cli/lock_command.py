@@ -1,8 +1,11 @@
 """``cleanroomsml-tf lock``: add, refresh, remove and show lock-file entries.
 
+Entries are named by key, model name or trained model ID
+(:mod:`cleanroomsml_tf.lockfile.addressing`).
 Resolution happens outside the file lock (it can take a while); the results are merged into the
-lock file under the lock, atomically, all or nothing: when any model fails to resolve nothing is
-written and the error names it.
+lock file under the lock, atomically (:mod:`cleanroomsml_tf.lockfile.updates`): every model that
+resolved is written, every one that did not keeps its entry unchanged and is named with the
+reason (exit 1), and ``refresh --prune`` removes the entries of deleted models.
 """
 
 from __future__ import annotations
@@ -57,14 +60,20 @@ def register(subparsers: Any) -> None:
 
     refresh = actions.add_parser(
         "refresh", help="re-resolve locked entries",
-        description="Re-resolve entries (by key; none = all) and rewrite those that changed.",
+        description="Re-resolve entries (none named = all) and rewrite those that changed. An "
+        "entry that cannot be resolved keeps its locked record and is named (exit 1); the "
+        "others are written all the same.",
     )
-    refresh.add_argument("entries", nargs="*", metavar="ENTRY", help="entry key (see lock show)")
+    refresh.add_argument("entries", nargs="*", metavar="ENTRY", help=_ENTRY_HELP)
+    refresh.add_argument(
+        "--prune", action="store_true",
+        help="remove the entries of models (or pinned versions) that no longer exist",
+    )
     _common(refresh)
     refresh.set_defaults(handler=run_refresh)
 
     remove = actions.add_parser("remove", help="drop entries from the lock file")
-    remove.add_argument("entries", nargs="+", metavar="ENTRY", help="entry key (see lock show)")
+    remove.add_argument("entries", nargs="+", metavar="ENTRY", help=_ENTRY_HELP)
     add_lock_file_option(remove)
     remove.set_defaults(handler=run_remove)
 
@@ -72,6 +81,10 @@ def register(subparsers: Any) -> None:
     show.add_argument("--format", choices=("table", "json"), default="table")
     add_lock_file_option(show)
     show.set_defaults(handler=run_show)
+
+
+_ENTRY_HELP = ("entry key (see lock show), or the model's name or trained model ID when only one "
+               "entry has it")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -114,75 +127,109 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    """``lock refresh [ENTRY ...]``: re-resolve entries, rewrite only those that changed."""
+    """``lock refresh [ENTRY ...] [--prune]``: re-resolve entries, rewrite those that changed,
+    keep (or with --prune remove) those that cannot be resolved."""
     from cleanroomsml_tf.aws.resolver import Resolver
-    from cleanroomsml_tf.lockfile.model import LockEntryNotFoundError
+    from cleanroomsml_tf.lockfile.addressing import resolve_addresses
     from cleanroomsml_tf.lockfile.store import read
 
     path = lock_path_from_args(args)
     lock = read(path)
-    unknown = [key for key in args.entries if key not in lock.entries]
-    if unknown:
-        raise LockEntryNotFoundError(path, f"no entry {unknown[0]} (see `cleanroomsml-tf lock "
-                                     f"show --lock-file {path}`)")
-    keys = args.entries or sorted(lock.entries)
+    keys = resolve_addresses(lock.entries, args.entries, path) if args.entries \
+        else sorted(lock.entries)
     refs = [lock.entries[key].ref for key in keys]
     if not refs:
         print(f"{path} has no entries; nothing to refresh", file=sys.stderr)
         return 0
     resolver = Resolver(settings_from_args(args).check())
-    return _resolve_and_store(refs, resolver, args, replace_only=True)
+    return _resolve_and_store(refs, resolver, args, replace_only=True, prune=args.prune)
 
 
 def _resolve_and_store(refs: Sequence[Any], resolver: Any, args: argparse.Namespace,
-                       *, replace_only: bool) -> int:
-    from cleanroomsml_tf.lockfile.model import LockFile, new_entry
-    from cleanroomsml_tf.lockfile.store import update
-    from cleanroomsml_tf.lockfile.synth import resolve_many
+                       *, replace_only: bool, prune: bool = False) -> int:
+    from cleanroomsml_tf.lockfile.updates import resolve_each, store
 
     path = lock_path_from_args(args)
-    records = resolve_many(refs, resolver, path, concurrency=args.concurrency)
-    changed: list[str] = []
+    resolutions = resolve_each(refs, resolver, concurrency=args.concurrency)
+    names = _names(path, resolutions)  # before pruning: a pruned entry keeps its name
+    result = store(path, resolutions, replace_only=replace_only, prune=prune)
+    written = set(result.written)
+    for resolution in resolutions:
+        key = resolution.ref.key
+        if resolution.record is not None and key not in result.vanished:
+            verb = "locked" if key in written else "unchanged"
+            print(f"{verb:<9} {names[key]}  {_version(resolution.record)}  status "
+                  f"{resolution.record.get('status')}  [{key}]")
+    for resolution in result.pruned:
+        key = resolution.ref.key
+        print(f"removed   {names[key]}  (no longer exists; pruned)  [{key}]")
+    for key in result.vanished:
+        print(f"cleanroomsml-tf lock: {names[key]} was removed from {path} meanwhile; not "
+              f"re-added  [{key}]", file=sys.stderr)
+    for resolution in result.failed:
+        key = resolution.ref.key
+        kept = "kept unchanged" if replace_only else "not locked"
+        hint = "; `lock refresh --prune` removes it" if replace_only and resolution.deleted \
+            else ""
+        print(f"cleanroomsml-tf lock: {names[key]} {kept}{hint} [{key}]: {resolution.reason}",
+              file=sys.stderr)
+    summary = f"{len(result.written)} of {len(refs)} entries written to {path}"
+    if result.pruned:
+        summary += f", {len(result.pruned)} removed (pruned)"
+    if result.failed:
+        summary += f"; {len(result.failed)} could not be resolved"
+        if not result.written and not result.pruned:
+            summary += f", nothing was written to {path}"
+    print(summary, file=sys.stderr)
+    return 1 if result.failed else 0
 
-    def merge(lock: LockFile) -> bool:
-        for ref in refs:
-            # refresh must not resurrect an entry someone removed while we were resolving
-            if replace_only and ref.key not in lock.entries:
-                continue
-            if lock.put(new_entry(ref, records[ref.key])):
-                changed.append(ref.key)
-        return bool(changed)
 
-    update(path, merge)
-    for ref in refs:
-        record = records[ref.key]
-        verb = "locked" if ref.key in changed else "unchanged"
-        print(f"{verb:<9} {record.get('name')} version {record.get('version_identifier')} "
-              f"status {record.get('status')}  [{ref.key}]")
-    print(f"{len(changed)} of {len(refs)} entries written to {path}", file=sys.stderr)
-    return 0
+def _names(path: Path, resolutions: Sequence[Any]) -> dict[str, str]:
+    """Display names for the refs of one command, over the whole lock file (a name is
+    qualified when another entry shares it)."""
+    from cleanroomsml_tf.lockfile.display import Identity, display_names, identity_of
+    from cleanroomsml_tf.lockfile.store import read
+
+    identities = {key: identity_of(entry)
+                  for key, entry in read(path, missing_ok=True).entries.items()}
+    for resolution in resolutions:
+        ref, record = resolution.ref, resolution.record
+        if ref.key not in identities:
+            name = record.get("name") if record else None
+            identities[ref.key] = Identity(ref.key, name, ref.collaboration_identifier,
+                                           ref.trained_model_arn, ref.version_identifier)
+    return display_names(identities.values())
+
+
+def _version(record: dict[str, Any]) -> str:
+    """``version V``, or ``unversioned`` for a model trained before versions existed."""
+    version = record.get("version_identifier")
+    return f"version {version}" if version else "unversioned"
 
 
 # --------------------------------------------------------------------------- remove / show
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    """``lock remove ENTRY ...``: drop entries (all must exist, or nothing changes)."""
-    from cleanroomsml_tf.lockfile.model import LockEntryNotFoundError, LockFile
-    from cleanroomsml_tf.lockfile.store import update
+    """``lock remove ENTRY ...``: drop entries (every one must be found, or nothing changes)."""
+    from cleanroomsml_tf.lockfile.addressing import resolve_addresses
+    from cleanroomsml_tf.lockfile.model import LockFile
+    from cleanroomsml_tf.lockfile.store import read, update
 
     path = lock_path_from_args(args)
+    read(path)  # a missing or broken lock file: refused before taking the lock
+    removed: list[str] = []
 
     def drop(lock: LockFile) -> bool:
-        for key in args.entries:
-            if key not in lock.entries:
-                raise LockEntryNotFoundError(path, f"no entry {key}; nothing removed")
-        for key in args.entries:
+        removed[:] = resolve_addresses(lock.entries, args.entries, path)
+        for key in removed:
             del lock.entries[key]
         return True
 
     update(path, drop)
-    print(f"removed {len(args.entries)} entries from {path}", file=sys.stderr)
+    for key in removed:
+        print(f"removed   {key}")
+    print(f"removed {len(removed)} entries from {path}", file=sys.stderr)
     return 0
 
 
