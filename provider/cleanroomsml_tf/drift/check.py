@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import time
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ from cleanroomsml_tf.drift.fields import DEFAULT_FIELDS
 from cleanroomsml_tf.lockfile.model import LockEntry, LockFile
 from cleanroomsml_tf.model import record as record_table
 from cleanroomsml_tf.model.errors import CleanroomsmlTfError, ModelNotFoundError
+from cleanroomsml_tf.model.identifiers import ModelRef
 
 EXIT_CLEAN = 0
 EXIT_FAILED = 1
@@ -134,6 +136,29 @@ class EntryResult:
 
 
 @dataclass(frozen=True)
+class NewModel:
+    """A model listed in a watched collaboration that the lock file does not hold."""
+
+    collaboration_identifier: str
+    trained_model_arn: str
+    name: str | None = None
+    status: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The key ``lock add`` would give it (locked as latest)."""
+        return ModelRef(self.trained_model_arn, self.collaboration_identifier).key
+
+    def message(self) -> str:
+        """One line: what appeared, and the command that adopts it."""
+        from cleanroomsml_tf.lockfile.project import add_command
+
+        return (f"new model in watched collaboration {self.collaboration_identifier}, not "
+                f"locked (status {_show(self.status)}); adopt it with: "
+                f"{add_command(ModelRef(self.trained_model_arn, self.collaboration_identifier))}")
+
+
+@dataclass(frozen=True)
 class DriftReport:
     """Every entry's result, in key order, plus what was checked."""
 
@@ -143,17 +168,36 @@ class DriftReport:
     total_entries: int
     shard: Shard | None = None
     duration_s: float = 0.0
+    new_models: tuple[NewModel, ...] = ()
+    """Models that appeared in watched collaborations (drift: exit 2)."""
+    watch_errors: tuple[str, ...] = ()
+    """Watched collaborations that could not be listed (the check failed: exit 1)."""
 
     def by_outcome(self, outcome: Outcome) -> list[EntryResult]:
         """The results with that outcome."""
         return [r for r in self.results if r.outcome == outcome]
 
+    @functools.cached_property
+    def display_names(self) -> dict[str, str]:
+        """``{entry key: short display name}``, distinct within this report (every format
+        shows these; see :mod:`cleanroomsml_tf.display_names`)."""
+        from cleanroomsml_tf.lockfile.display import Identity, display_names, identity_of
+
+        identities = [identity_of(r.entry) for r in self.results]
+        identities += [Identity(m.key, m.name, m.collaboration_identifier, m.trained_model_arn,
+                                None) for m in self.new_models]
+        return display_names(identities)
+
+    def display_name(self, result: EntryResult) -> str:
+        """The display name of one result's entry."""
+        return self.display_names[result.key]
+
     @property
     def exit_code(self) -> int:
-        """0 no drift, 2 drift, 1 some entry could not be checked (even beside drift)."""
-        if self.by_outcome("unchecked"):
+        """0 no drift, 2 drift, 1 something could not be checked (even beside drift)."""
+        if self.by_outcome("unchecked") or self.watch_errors:
             return EXIT_FAILED
-        return EXIT_DRIFT if self.by_outcome("drifted") else EXIT_CLEAN
+        return EXIT_DRIFT if self.by_outcome("drifted") or self.new_models else EXIT_CLEAN
 
     def summary(self) -> str:
         """``3 entries checked: 1 drifted, 0 unchecked, 2 clean``."""

@@ -1,7 +1,10 @@
-"""Drift report renderers: text, json, junit, github (workflow commands), markdown.
+"""Drift report renderers: text, json, junit, github (workflow commands), markdown, sarif.
 
-Each renderer takes a :class:`~cleanroomsml_tf.drift.check.DriftReport` and returns the whole output
-as one string (ending in a newline), so ``--output`` can write it atomically.
+Each renderer takes a :class:`~cleanroomsml_tf.drift.check.DriftReport` and returns the whole
+output as one string (ending in a newline), so ``--output`` can write it atomically. Every format
+names an entry by its display name (:attr:`DriftReport.display_names`: the model name, plus the
+collaboration or model ID when names collide) and keeps the full entry key within reach. SARIF
+lives in :mod:`cleanroomsml_tf.drift.sarif`.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # types only: the CLI's parser imports FORMATS, and must stay light
     from cleanroomsml_tf.drift.check import DriftReport, EntryResult
 
-FORMATS = ("text", "json", "junit", "github", "markdown")
+FORMATS = ("text", "json", "junit", "github", "markdown", "sarif")
 
 
 def render(report: DriftReport, fmt: str) -> str:
@@ -25,8 +28,15 @@ def render(report: DriftReport, fmt: str) -> str:
         "junit": render_junit,
         "github": render_github,
         "markdown": render_markdown,
+        "sarif": _render_sarif,
     }
     return renderers[fmt](report)
+
+
+def _render_sarif(report: DriftReport) -> str:
+    from cleanroomsml_tf.drift.sarif import render_sarif
+
+    return render_sarif(report)
 
 
 def _verdict(report: DriftReport) -> str:
@@ -40,11 +50,12 @@ def render_text(report: DriftReport) -> str:
     """Human-readable: one block per drifted/unchecked entry, then a summary line."""
     lines: list[str] = []
     for result in report.results:
+        name = report.display_name(result)
         if result.outcome == "drifted":
-            lines.append(f"DRIFT  {result.name}  [{result.key}]")
+            lines.append(f"DRIFT  {name}  [{result.key}]")
             lines.extend(f"         {finding.message()}" for finding in result.findings)
         elif result.outcome == "unchecked":
-            lines.append(f"ERROR  {result.name}  [{result.key}]")
+            lines.append(f"ERROR  {name}  [{result.key}]")
             lines.append(f"         could not be checked: {result.error}")
     lines.append(f"{_verdict(report)}: {report.summary()}; lock file {report.lock_path}")
     return "\n".join(lines) + "\n"
@@ -67,14 +78,16 @@ def report_json(report: DriftReport) -> dict[str, Any]:
             "unchecked": len(report.by_outcome("unchecked")),
             "clean": len(report.by_outcome("clean")),
         },
-        "entries": [_entry_json(result) for result in report.results],
+        "entries": [_entry_json(result, report.display_name(result))
+                    for result in report.results],
     }
 
 
-def _entry_json(result: EntryResult) -> dict[str, Any]:
+def _entry_json(result: EntryResult, display_name: str) -> dict[str, Any]:
     ref = result.entry.ref
     return {
         "key": result.key,
+        "display_name": display_name,
         "name": result.entry.record.get("name"),
         "trained_model_arn": ref.trained_model_arn,
         "collaboration_identifier": ref.collaboration_identifier,
@@ -131,31 +144,31 @@ def render_junit(report: DriftReport) -> str:
                         ("shard", str(report.shard or ""))):
         ET.SubElement(properties, "property", {"name": name, "value": _xml_text(value)})
     for result in report.results:
-        _junit_case(suite, result)
+        _junit_case(suite, result, report.display_name(result))
     ET.indent(suites)
     body = ET.tostring(suites, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def _junit_case(suite: Any, result: EntryResult) -> None:
+def _junit_case(suite: Any, result: EntryResult, name: str) -> None:
     import xml.etree.ElementTree as ET
 
     collaboration = result.entry.ref.collaboration_identifier
     case = ET.SubElement(suite, "testcase", {
         "classname": _xml_text(f"cleanroomsml-tf.drift.{collaboration}"),
-        "name": _xml_text(f"{result.name} [{result.key}]"),
+        "name": _xml_text(f"{name} [{result.key}]"),
         "time": "0",
     })
     if result.outcome == "drifted":
         messages = [f.message() for f in result.findings]
         failure = ET.SubElement(case, "failure", {
-            "message": _xml_text(f"{result.name} drifted: " + "; ".join(messages)),
+            "message": _xml_text(f"{name} drifted: " + "; ".join(messages)),
             "type": "drift",
         })
         failure.text = _xml_text("\n".join(messages))
     elif result.outcome == "unchecked":
         error = ET.SubElement(case, "error", {
-            "message": _xml_text(f"{result.name} could not be checked: {result.error}"),
+            "message": _xml_text(f"{name} could not be checked: {result.error}"),
             "type": result.error_kind or "error",
         })
         error.text = _xml_text(result.error or "")
@@ -184,17 +197,19 @@ def render_github(report: DriftReport) -> str:
     step, so one per clean model would crowd out the errors)."""
     lines: list[str] = []
     for result in report.results:
+        name = report.display_name(result)
         if result.outcome == "drifted":
             body = "\n".join(f.message() for f in result.findings)
-            lines.append(_command("error", f"Drift: {result.name}", f"{result.key}\n{body}"))
+            lines.append(_command("error", f"Drift: {name}", f"{result.key}\n{body}"))
         elif result.outcome == "unchecked":
             lines.append(_command(
-                "error", f"Drift check failed: {result.name}",
+                "error", f"Drift check failed: {name}",
                 f"{result.key}\ncould not be checked: {result.error}",
             ))
     clean = report.by_outcome("clean")
     if clean:
-        names = ", ".join(r.name for r in clean[:20]) + (" ..." if len(clean) > 20 else "")
+        names = ", ".join(report.display_name(r) for r in clean[:20]) + (
+            " ..." if len(clean) > 20 else "")
         lines.append(_command("notice", "No drift", f"{len(clean)} model(s) unchanged: {names}"))
     lines.append(_command("notice" if report.exit_code == 0 else "error",
                           f"Drift check: {_verdict(report)}", report.summary()))
@@ -211,7 +226,8 @@ def _cell(value: Any) -> str:
 
 
 def render_markdown(report: DriftReport) -> str:
-    """A summary for ``$GITHUB_STEP_SUMMARY``: verdict, a table of differences, failures."""
+    """A summary for ``$GITHUB_STEP_SUMMARY``: the verdict, a compact table of differences
+    (display names), failures, and the full entry keys in a collapsed details block."""
     icon = {0: ":white_check_mark:", 2: ":warning:", 1: ":x:"}[report.exit_code]
     lines = [
         f"### {icon} Clean Rooms ML drift: {_verdict(report)}",
@@ -222,22 +238,29 @@ def render_markdown(report: DriftReport) -> str:
     drifted = report.by_outcome("drifted")
     if drifted:
         lines += ["", "| Model | Field | Locked | Live |", "| --- | --- | --- | --- |"]
-        for result in drifted:
-            for f in result.findings:
-                field = {"missing": "(model)", "new_version": f"newer version ({f.field})"}.get(
-                    f.kind, f.field
-                )
-                live = "not found" if f.kind == "missing" else f.live
-                locked = result.entry.record.get("version_identifier") if f.kind == "missing" \
-                    else f.locked
-                lines.append(
-                    f"| {_cell(result.name)}<br>`{_cell(result.key)}` | {_cell(field)} "
-                    f"| {_cell(locked)} | {_cell(live)} |"
-                )
+        lines += [_markdown_row(report.display_name(r), r, f) for r in drifted for f in r.findings]
     unchecked = report.by_outcome("unchecked")
     if unchecked:
         lines += ["", "**Could not be checked**", "", "| Model | Reason |", "| --- | --- |"]
-        lines += [
-            f"| {_cell(r.name)}<br>`{_cell(r.key)}` | {_cell(r.error)} |" for r in unchecked
-        ]
+        lines += [f"| {_cell(report.display_name(r))} | {_cell(r.error)} |" for r in unchecked]
+    lines += _markdown_keys(report, [*drifted, *unchecked])
     return "\n".join(lines) + "\n"
+
+
+def _markdown_row(name: str, result: EntryResult, finding: Any) -> str:
+    field = {"missing": "(model)", "new_version": f"newer version ({finding.field})"}.get(
+        finding.kind, finding.field)
+    missing = finding.kind == "missing"
+    locked = result.entry.record.get("version_identifier") if missing else finding.locked
+    live = "not found" if missing else finding.live
+    return f"| {_cell(name)} | {_cell(field)} | {_cell(locked)} | {_cell(live)} |"
+
+
+def _markdown_keys(report: DriftReport, results: list[EntryResult]) -> list[str]:
+    """``<details>`` with each listed model's full entry key (collaboration, ARN, version)."""
+    if not results:
+        return []
+    lines = ["", "<details><summary>Lock-file entries</summary>", "",
+             "| Model | Entry key |", "| --- | --- |"]
+    lines += [f"| {_cell(report.display_name(r))} | `{_cell(r.key)}` |" for r in results]
+    return [*lines, "", "</details>"]
