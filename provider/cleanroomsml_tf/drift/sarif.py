@@ -1,8 +1,9 @@
 """The drift report as SARIF 2.1.0 (``drift --format sarif``), for GitHub code scanning and
 other SARIF readers.
 
-One run; the tool ``cleanroomsml-tf`` declares a fixed, ordered rule set, the same on every
-run whatever ``--fields`` says, so rule IDs and indexes are stable:
+One run. Every rule has a fixed ID and definition, the same on every run whatever
+``--fields`` says (the tool declares the rules its results use, in the fixed order of
+:func:`all_rules`):
 
 * ``drift/missing``: the model (or the pinned version) no longer exists;
 * ``drift/new-version``: an entry locked as latest has a newer version;
@@ -48,7 +49,13 @@ def changed_rule_id(field: str) -> str:
     return f"drift/changed/{field}"
 
 
-def rules() -> list[dict[str, Any]]:
+def rule_id(finding: Finding) -> str:
+    """The rule a finding breaks."""
+    fixed = {"missing": "drift/missing", "new_version": "drift/new-version"}
+    return fixed.get(finding.kind) or changed_rule_id(finding.field or "")
+
+
+def all_rules() -> list[dict[str, Any]]:
     """Every rule, in their fixed order (fixed rules, then each record field's)."""
     from cleanroomsml_tf.drift.fields import leaf_fields
 
@@ -78,14 +85,13 @@ def sarif_log(report: DriftReport) -> dict[str, Any]:
     """The SARIF log object."""
     from cleanroomsml_tf import __version__
 
-    rule_list = rules()
+    findings = [(r, f) for r in report.by_outcome("drifted") for f in r.findings]
+    used = {rule_id(f) for _, f in findings} | ({"drift/new-model"} if report.new_models else set())
+    rule_list = [rule for rule in all_rules() if rule["id"] in used]
     index = {rule["id"]: i for i, rule in enumerate(rule_list)}
     uri = artifact_uri(report.lock_path)
     lines = entry_lines(Path(report.lock_path))
-    results = [
-        _result(report, result, finding, index, uri, lines)
-        for result in report.by_outcome("drifted") for finding in result.findings
-    ]
+    results = [_result(report, result, finding, index, uri, lines) for result, finding in findings]
     results += [_new_model_result(report, model, index, uri)
                 for model in report.new_models]
     return {
@@ -149,8 +155,8 @@ def _location(uri: str, line: int, name: str, key: str) -> dict[str, Any]:
     }
 
 
-def _fingerprint(rule_id: str, key: str) -> dict[str, str]:
-    digest = hashlib.sha256(f"{rule_id}\n{key}".encode()).hexdigest()[:32]
+def _fingerprint(rule: str, key: str) -> dict[str, str]:
+    digest = hashlib.sha256(f"{rule}\n{key}".encode()).hexdigest()[:32]
     return {FINGERPRINT: digest}
 
 
@@ -158,16 +164,15 @@ def _result(
     report: DriftReport, result: EntryResult, finding: Finding, index: dict[str, int],
     uri: str, lines: dict[str, int],
 ) -> dict[str, Any]:
-    rule_id = {"missing": "drift/missing", "new_version": "drift/new-version"}.get(
-        finding.kind) or changed_rule_id(finding.field or "")
+    rule = rule_id(finding)
     name = report.display_name(result)
     return {
-        "ruleId": rule_id,
-        "ruleIndex": index[rule_id],
+        "ruleId": rule,
+        "ruleIndex": index[rule],
         "level": "warning" if finding.kind == "new_version" else "error",
         "message": {"text": f"{name}: {finding.message()}"},
         "locations": [_location(uri, lines.get(result.key, 1), name, result.key)],
-        "partialFingerprints": _fingerprint(rule_id, result.key),
+        "partialFingerprints": _fingerprint(rule, result.key),
         "properties": {
             "entryKey": result.key,
             "trainedModelArn": result.entry.ref.trained_model_arn,
@@ -182,15 +187,15 @@ def _result(
 def _new_model_result(
     report: DriftReport, model: Any, index: dict[str, int], uri: str
 ) -> dict[str, Any]:
-    rule_id = "drift/new-model"
+    rule = "drift/new-model"
     name = report.display_names[model.key]
     return {
-        "ruleId": rule_id,
-        "ruleIndex": index[rule_id],
+        "ruleId": rule,
+        "ruleIndex": index[rule],
         "level": "warning",
         "message": {"text": f"{name}: {model.message()}"},
         "locations": [_location(uri, 1, name, model.key)],
-        "partialFingerprints": _fingerprint(rule_id, model.key),
+        "partialFingerprints": _fingerprint(rule, model.key),
         "properties": {
             "trainedModelArn": model.trained_model_arn,
             "collaborationIdentifier": model.collaboration_identifier,
