@@ -8,7 +8,10 @@ refuses settings that cannot work with one line naming the setting, before any r
 
 from __future__ import annotations
 
+import ipaddress
 import math
+import re
+import string
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -111,12 +114,44 @@ def check_region(source: str, region: str) -> None:
         )
 
 
-def _usable_endpoint(url: str) -> bool:
-    """A URL the client can be built with: printable ASCII, http(s), a host botocore accepts,
-    a port in range. (botocore and urllib refuse the others only when the client is built or
-    the request sent, with a bare ValueError.)"""
-    from botocore.utils import is_valid_uri
+# What validation checks here, botocore checks again when the client is built (is_valid_uri,
+# validate_region_name): the same rules, written without importing botocore, because the plugin
+# validates the provider configuration in launches that never build a client (``terraform
+# validate``, and two of every plan's three launches). tests/test_settings_hosts.py holds them
+# to botocore's answers on generated hosts and regions.
+_HOST_LABEL_CHARS = frozenset(string.ascii_letters + string.digits + "-")
+# An IPv6 zone ID in a URL (RFC 6874): unreserved characters or percent-escapes.
+_ZONE_ID = re.compile(r"(?:[A-Za-z0-9._!~-]|%[0-9A-Fa-f]{2})+")
 
+
+def _is_host_label(text: str, *, digits_only_allowed: bool) -> bool:
+    """At most 63 ASCII letters, digits and hyphens, no hyphen at either end (an empty text
+    passes: callers decide whether empty is allowed)."""
+    return (len(text) <= 63 and not text.startswith("-") and not text.endswith("-")
+            and all(c in _HOST_LABEL_CHARS for c in text)
+            and (digits_only_allowed or not text.isdigit()))
+
+
+def _usable_host(hostname: str) -> bool:
+    """A DNS name (dot-separated host labels, 255 characters at most, one trailing dot
+    allowed) or an IPv6 address (zone ID allowed), as urllib gives it (no brackets)."""
+    name = hostname[:-1] if hostname.endswith(".") else hostname
+    if len(hostname) <= 255 and all(
+            label and _is_host_label(label, digits_only_allowed=True)
+            for label in name.split(".")):
+        return True
+    try:
+        ipaddress.IPv6Address(hostname)
+    except ValueError:
+        return False
+    _address, _, zone = hostname.partition("%")
+    return not zone or _ZONE_ID.fullmatch(zone) is not None
+
+
+def _usable_endpoint(url: str) -> bool:
+    """A URL the client can be built with: printable ASCII, http(s), a host name or IPv6
+    address, a port in range. (botocore and urllib refuse the others only when the client is
+    built or the request sent, with a bare ValueError.)"""
     if not url.isascii() or any(c.isspace() or not c.isprintable() for c in url):
         return False
     try:
@@ -125,20 +160,13 @@ def _usable_endpoint(url: str) -> bool:
     except ValueError:
         return False
     return (parsed.scheme in ("http", "https") and bool(parsed.hostname)
-            and (port is None or 0 <= port <= 65535) and bool(is_valid_uri(url)))
+            and (port is None or 0 <= port <= 65535) and _usable_host(parsed.hostname or ""))
 
 
 def _usable_region(region: str) -> bool:
-    """botocore's own region check (it runs only when the client is built), without the
-    trailing newline its ``$`` lets through."""
-    from botocore.exceptions import InvalidRegionError
-    from botocore.utils import validate_region_name
-
-    try:
-        validate_region_name(region)
-    except InvalidRegionError:
-        return False
-    return "\n" not in region
+    """A region name as botocore checks it: one host label, not all digits (and, unlike
+    botocore's ``$``, no trailing newline)."""
+    return _is_host_label(region, digits_only_allowed=False)
 
 
 def insecure_warning(endpoint: str | None = None) -> str:
