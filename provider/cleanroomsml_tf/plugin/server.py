@@ -164,7 +164,9 @@ def serve(provider: Any, handshake_fd: int | None = None) -> int:
         # Woken at once by the stop RPCs, or by SIGTERM (a lock wait is interruptible by
         # signals on POSIX, so the handler runs and sets the event): no polling.
         stopper.stopped.wait()
-        server.stop(grace=0.5)
+        # Wait until every running call (the Shutdown reply included) has completed: main()
+        # ends the process right after this returns, without the interpreter's teardown.
+        server.stop(grace=0.5).wait()
         return 0
     finally:
         shutil.rmtree(directory, ignore_errors=True)
