@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from cleanroomsml_tf import __version__
 from cleanroomsml_tf.cli import exit_codes
 
-SUBCOMMANDS = ("describe", "emulator", "install", "lock", "drift")
+SUBCOMMANDS = ("describe", "emulator", "install", "package", "lock", "drift")
 _DEBUG_HELP = ("log everything on stderr, botocore's wire-level requests included (secrets "
                "redacted)")
 _DEBUG_FORMAT = "%(asctime)s [%(levelname)s] %(name)s: %(message)s"
