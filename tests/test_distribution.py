@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from cleanroomsml_tf import __version__
-from cleanroomsml_tf.plugin import launcher
+from cleanroomsml_tf.plugin import launcher, package
+from tests.support import team_docs
 from tests.support.example_ids import CHURN, COLLABORATION
 from tests.support.terraform import TerraformBinary, TerraformRunner, terraform_env
 from tests.support.venvs import Venv, build_wheel, copy_venv, install_wheel
@@ -168,3 +169,62 @@ def test_removed_environment_is_named_in_terraform_output(
     # Terraform stops the launcher as soon as it has read the line; the launcher's wait (there
     # so that Terraform reads the line before it sees the process exit) costs nothing.
     assert elapsed < launcher._FAIL_WAIT_S
+
+
+def test_several_platforms_as_documented(
+    terraform_binary, venv_pair, emulator, tmp_path: Path
+) -> None:
+    """docs/index.md "Several platforms", run as written: one lock file for Linux and macOS,
+    then accepted by a plain `terraform init` on another machine."""
+    machine = Machine(tmp_path / "a", venv_pair[0], emulator.url)
+    tf = machine.workdir(terraform_binary)
+    documented = team_docs.commands("Several platforms")
+    assert [argv[:2] for argv in documented] == [
+        ["cleanroomsml-tf", "install"], ["terraform", "providers"]]
+    for argv in documented:
+        program = {"cleanroomsml-tf": str(machine.venv.console_script),
+                   "terraform": terraform_binary.path}[argv[0]]
+        result = subprocess.run([program, *argv[1:]], cwd=tf.workdir, env=tf.env,
+                                capture_output=True, text=True, timeout=180, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+    for platform in ("linux_amd64", "darwin_arm64", "darwin_amd64"):
+        assert f"for {platform}" in result.stdout
+    locked = (tf.workdir / LOCK).read_text()
+    archive = package.archive_bytes(__version__)
+    assert re.findall(r'"((?:h1|zh):[^"]+)"', locked) == [package.h1_hash(archive)]
+
+    other = Machine(tmp_path / "b", venv_pair[1], emulator.url)
+    other.install("python -m")
+    tf_b = other.workdir(terraform_binary, lock=locked)
+    tf_b.init()
+    assert (tf_b.workdir / LOCK).read_text() == locked
+    tf_b.apply()
+    assert tf_b.outputs() == {"status": "ACTIVE"}
+
+
+def test_documented_steps_are_the_tested_ones() -> None:
+    """The CI, team and upgrade steps say what the tests above do."""
+    ci = team_docs.commands("CI")
+    assert [argv[:3] for argv in ci] == [
+        ["python", "-m", "venv"], [".venv-ci/bin/python", "-m", "pip"],
+        [".venv-ci/bin/cleanroomsml-tf", "install"], ["terraform", "init", "-input=false"],
+        ["terraform", "plan", "-input=false"]]
+    assert ci[1][3:] == ["install", f"./dist/cleanroomsml_tf-{__version__}-py3-none-any.whl"]
+    upgrade = team_docs.commands("Upgrading")
+    assert [(Path(argv[0]).name, *argv[1:]) for argv in upgrade[1:]] == [
+        ("cleanroomsml-tf", "install"), ("terraform", "init", "-upgrade")]
+    assert upgrade[0][1:4] == ["-m", "pip", "install"]
+    assert "python -m cleanroomsml_tf install" in team_docs.section("Commit the lock file")
+
+
+def test_no_document_installs_the_package_from_an_index() -> None:
+    """cleanroomsml-tf is not on PyPI: documents install a wheel or the repository at a tag."""
+    root = team_docs.INDEX.parents[1]
+    by_name = re.compile(r"pip3? install\s+(?:-\S+\s+)*[\"']?cleanroomsml-tf(?![\w-])(?!\s*@)")
+    documents = [root / "README.md", *root.glob("docs/**/*.md"), *root.glob("examples/**/*")]
+    texts = {".md", ".yml", ".yaml", ".py", ".tf", ".sh", ".txt"}
+    offending = [str(path.relative_to(root)) for path in documents
+                 if path.suffix in texts and by_name.search(path.read_text())]
+    assert offending == []
+    assert by_name.search("pip install cleanroomsml-tf==0.1.0")  # the check can fail
+    assert not by_name.search('pip install "cleanroomsml-tf @ git+https://x/y@v0.1.0"')

@@ -24,6 +24,7 @@ from cleanroomsml_tf.cli import package_command
 from cleanroomsml_tf.plugin import package as packaging
 from cleanroomsml_tf.plugin.install import install
 from cleanroomsml_tf.plugin.launcher import launcher_script
+from tests.support import team_docs
 from tests.support.example_ids import CHURN, COLLABORATION
 from tests.support.terraform import TerraformRunner, terraform_env
 
@@ -181,11 +182,13 @@ def test_terraform_installs_from_the_https_mirror(
     url, site, requested = https_mirror
     home = tmp_path / "home"
     home.mkdir()
-    (home / ".terraformrc").write_text(
-        "provider_installation {\n"
-        f'  network_mirror {{\n    url = "{url}"\n'
-        '    include = ["registry.terraform.io/cleanroomsml-tf/*"]\n  }\n'
-        "}\n")
+    # docs/index.md "A network mirror": its CLI configuration and lock command, as written.
+    documented_url = "https://terraform-mirror.example.com/"
+    (config,) = team_docs.blocks("A network mirror", "hcl")
+    assert documented_url in config
+    (home / ".terraformrc").write_text(config.replace(documented_url, url))
+    (lock_command,) = team_docs.commands("A network mirror")
+    assert "`cleanroomsml-tf package --out DIR`" in team_docs.section("A network mirror")
     workdir = tmp_path / "work"
     workdir.mkdir()
     (workdir / "main.tf").write_text(CONFIG)
@@ -203,8 +206,10 @@ def test_terraform_installs_from_the_https_mirror(
 
     lock = workdir / ".terraform.lock.hcl"
     lock.unlink()
-    tf.run("providers", "lock", f"-net-mirror={url}", "-platform=linux_amd64",
-           "-platform=darwin_arm64")
+    assert lock_command[:3] == ["terraform", "providers", "lock"]
+    tf.run(*[arg.replace(documented_url, url) for arg in lock_command[1:]])
+    assert f"-net-mirror={documented_url}" in lock_command
+    assert {"-platform=linux_amd64", "-platform=darwin_arm64"} <= set(lock_command)
     assert f"/{NAME}_{__version__}_darwin_arm64.zip" in requested
     archive = (site / platform).read_bytes()
     # Terraform records the h1: hash it computes for each platform's package (the zh: hashes a
