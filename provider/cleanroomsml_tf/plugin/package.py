@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE, __version__
-from cleanroomsml_tf.atomic import atomic_write_bytes
-from cleanroomsml_tf.errors import CleanroomsmlTfError
+from cleanroomsml_tf.model.errors import CleanroomsmlTfError
+from cleanroomsml_tf.output.atomic import atomic_write_bytes
 from cleanroomsml_tf.plugin.launcher import EXECUTABLE_NAME, check_platform, launcher_script
 
 DEFAULT_PLATFORMS = ("linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64")
