@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from cleanroomsml_tf.client import ClientSettings
-from cleanroomsml_tf.identifiers import ModelRef
-from cleanroomsml_tf.lookup import Resolver
+from cleanroomsml_tf.aws.resolver import Resolver
+from cleanroomsml_tf.aws.settings import ClientSettings
+from cleanroomsml_tf.model.identifiers import ModelRef
 from tests.support.cdktf import CHURN_ARN, COLLABORATION, ROOT
 from tests.support.cdktn import cdktn_python
 
