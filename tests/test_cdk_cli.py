@@ -60,6 +60,11 @@ def _block(section: str, language: str) -> str:
     return found.group(1)
 
 
+def cdktf_json_example() -> str:
+    """The ``cdktf.json`` docs/cdktf.md tells a new app to write."""
+    return _block(_docs_section(), "json")
+
+
 def _environment(home: Path, endpoint: str, terraform: str, node_dir: Path | None) -> dict:
     """A user's shell after the docs' steps: fresh HOME, provider installed, lock via mirror."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_", "CDKTF_"))}
@@ -126,7 +131,7 @@ def _cdktn_on_a_new_app(root: Path, endpoint: str, terraform: str):
     section = _docs_section()
     project = root / "churn-stack"
     project.mkdir()
-    (project / "cdktf.json").write_text(_block(section, "json"))
+    (project / "cdktf.json").write_text(cdktf_json_example())
     main = _block(section, "python")
     # "with CDK Terrain, import from cdktn instead of cdktf"
     (project / "main.py").write_text(main.replace("from cdktf import", "from cdktn import"))

@@ -11,7 +11,9 @@ Fenced blocks tagged ``hcl``, ``terraform``, ``tf`` or ``json`` are extracted an
 * a CLI configuration (``provider_installation``) is used as ``TF_CLI_CONFIG_FILE``, with the
   example user's HOME (``/home/me``) replaced by the sandbox's, and must let ``terraform
   validate`` find the provider;
-* a lock file (``format_version`` + ``entries``) must load with the lock-file reader.
+* a lock file (``format_version`` + ``entries``) must load with the lock-file reader;
+* a ``cdktf.json`` (``language`` + ``app``) must be the one tests/test_cdk_cli.py deploys with
+  the npm ``cdktn`` CLI (docs/cdktf.md, "The cdktf and cdktn CLIs").
 
 Anything else is a failure that asks for this test to be taught the new kind.
 """
@@ -61,6 +63,8 @@ class Example:
             return "lock_file"
         if isinstance(document, dict) and document and set(document) <= TERRAFORM_JSON_KEYS:
             return "configuration"
+        if isinstance(document, dict) and {"language", "app"} <= set(document):
+            return "cdktf_json"  # run by the npm CLIs in tests/test_cdk_cli.py
         return "unknown"
 
     @property
@@ -172,3 +176,11 @@ def test_lock_file_example_loads(example: Example, tmp_path: Path, emulator) -> 
     resolver = Resolver(ClientSettings(endpoint_url=emulator.url))
     for entry in entries.values():
         assert entry.record == resolver.get_trained_model(entry.ref), entry.key
+
+
+@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.kind == "cdktf_json"],
+                         ids=lambda e: e.id)
+def test_cdktf_json_example_is_the_one_the_cli_test_deploys(example: Example) -> None:
+    from tests.test_cdk_cli import cdktf_json_example
+
+    assert json.loads(example.text) == json.loads(cdktf_json_example())
