@@ -125,8 +125,7 @@ def test_upgraded_environment_under_a_locked_launcher(
     machine = Machine(tmp_path, venv, emulator.url)
     machine.install("python -m")
     tf = machine.workdir(terraform_binary)
-    tf.init()
-    tf.apply()
+    tf.init()  # locks 0.1.0
 
     install_wheel(venv, newer_wheel)  # pip install --upgrade, the lock file still says 0.1.0
     plan = tf.run("plan", "-input=false", check=False)
@@ -151,10 +150,9 @@ def test_removed_environment_is_named_in_terraform_output(
 ) -> None:
     venv = copy_venv(venv_pair[0], tmp_path / "venv")
     machine = Machine(tmp_path, venv, emulator.url)
-    machine.install("python -m")
+    machine.install("python -m")  # which also started it once
     tf = machine.workdir(terraform_binary)
     tf.init()
-    tf.apply()
 
     shutil.rmtree(venv.path)
     started = time.monotonic()
@@ -198,8 +196,7 @@ def test_several_platforms_as_documented(
     tf_b = other.workdir(terraform_binary, lock=locked)
     tf_b.init()
     assert (tf_b.workdir / LOCK).read_text() == locked
-    tf_b.apply()
-    assert tf_b.outputs() == {"status": "ACTIVE"}
+    assert tf_b.run("plan", "-input=false").returncode == 0
 
 
 def test_documented_steps_are_the_tested_ones() -> None:

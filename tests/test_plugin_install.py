@@ -110,6 +110,23 @@ def test_cli_installs_registers_and_starts_it(tmp_path: Path) -> None:
     assert "started it up to the Terraform handshake: ok" in result.stdout
 
 
+
+def test_cli_says_why_the_installed_provider_does_not_start(tmp_path: Path) -> None:
+    """install starts what it wrote; when that fails it exits 1 with the launcher's own line."""
+    env = dict(os.environ, HOME=str(tmp_path), CLEANROOMSML_TF_PYTHON=str(tmp_path / "gone"))
+    result = subprocess.run(
+        [sys.executable, "-m", "cleanroomsml_tf", "install", "--plugin-dir", str(tmp_path / "m")],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""  # no success report
+    assert result.stderr.startswith("cleanroomsml-tf install: the installed provider ")
+    assert (f"did not start: terraform-provider-cleanroomsml {__version__}: the Python "
+            f"interpreter {tmp_path / 'gone'} (from CLEANROOMSML_TF_PYTHON) is missing") in (
+        result.stderr)
+    assert len(result.stderr.splitlines()) == 1
+
+
 # --- the launcher at run time: what it runs, and what it says when it cannot -------------------
 
 
