@@ -31,15 +31,6 @@ pytestmark = pytest.mark.cdktf
 _ids = itertools.count()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_synth_cache():
-    from cleanroomsml_tf.cdk.lookup import clear_synth_cache
-
-    clear_synth_cache()
-    yield
-    clear_synth_cache()
-
-
 @pytest.fixture
 def stack(new_stack):
     """One stack for every example of a test (each lookup gets a fresh construct id)."""

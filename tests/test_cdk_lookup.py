@@ -22,15 +22,6 @@ HEADLINE = ("instance_type", "volume_size_in_gb", "training_container_image_dige
             "version_identifier")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_synth_cache():
-    from cleanroomsml_tf.cdk.lookup import clear_synth_cache
-
-    clear_synth_cache()
-    yield
-    clear_synth_cache()
-
-
 def lookup(cdk, stack, id="churn", **options):  # noqa: A002
     options.setdefault("trained_model_arn", CHURN_ARN)
     options.setdefault("collaboration_identifier", COLLABORATION)
@@ -142,15 +133,12 @@ def _synth_stack(cdk, lock_path, url, **options):
 
 def test_synth_mode_is_identical_twice_with_the_endpoint_stopped(
         cdk, make_emulator, monkeypatch, tmp_path):
-    from cleanroomsml_tf.cdk.lookup import clear_synth_cache
-
     endpoint = make_emulator()
     lock_path = tmp_path / "cleanroomsml.lock.json"
     url = endpoint.url
     model, first = _synth_stack(cdk, lock_path, url)
     assert lock_path.is_file()  # resolved live once, written like cdk.context.json
-    endpoint.stop()
-    clear_synth_cache()
+    endpoint.stop()  # a new app below: nothing remembered but the lock file
     _, second = _synth_stack(cdk, lock_path, url)  # nothing listens there now
     assert first == second
     data = json.loads(first)
@@ -230,3 +218,29 @@ def test_token_identifiers_are_left_to_terraform_plain_ones_are_checked(cdk, new
     assert next(iter(data.values()))["trained_model_arn"] == "${var.arn}"
     with pytest.raises(InvalidInputError, match="trained_model_arn"):
         lookup(cdk, new_stack(), id="plain", trained_model_arn="${var.arn}")
+
+
+def test_from_lock_file_is_synth_mode_remembered_per_stack_not_per_process(
+        cdk, make_emulator, tmp_path):
+    from cdktf import TerraformStack, Testing
+    from cleanroomsml_tf.aws.settings import ClientSettings
+    from cleanroomsml_tf.model.errors import CleanroomsmlTfError
+
+    endpoint = make_emulator()
+    lock_path = tmp_path / "cleanroomsml.lock.json"
+    options = {"trained_model_arn": CHURN_ARN, "collaboration_identifier": COLLABORATION,
+               "lock_path": lock_path, "outputs": False,
+               "settings": ClientSettings(endpoint_url=endpoint.url, max_attempts=1)}
+    stack = TerraformStack(Testing.app(), "one")
+    first = cdk.TrainedModelLookup.from_lock_file(stack, "m", **options)
+    assert first.resolve == "synth" and first.data_source is None
+    assert isinstance(first.volume_size_in_gb, int)
+    endpoint.stop()
+    lock_path.unlink()
+    # the same stack remembers the record: no lock file, no endpoint needed
+    again = cdk.TrainedModelLookup.from_lock_file(stack, "m2", **options)
+    assert again.record == first.record
+    # a new stack (a new synth) reads again: nothing is kept in the process
+    with pytest.raises(CleanroomsmlTfError):
+        cdk.TrainedModelLookup.from_lock_file(TerraformStack(Testing.app(), "three"), "m",
+                                              **options)

@@ -98,7 +98,6 @@ def test_python_only_conversions_refuse_an_unknown_number(cdk, new_stack):
 def test_every_operator_applies_to_the_same_value_in_plan_and_synth_mode(
         cdk, emulator, tf_env, terraform_binary, tmp_path):
     from cleanroomsml_tf.cdk.compat import cdktf_module
-    from cleanroomsml_tf.cdk.lookup import clear_synth_cache
     from tests.support.cdktf import terraform
 
     cdktf = cdktf_module()
@@ -106,11 +105,9 @@ def test_every_operator_applies_to_the_same_value_in_plan_and_synth_mode(
     common = {"trained_model_arn": CHURN_ARN, "collaboration_identifier": COLLABORATION,
               "outputs": False}
     plan = cdk.TrainedModelLookup(stack, "plan", **common)
-    clear_synth_cache()
-    synth = cdk.TrainedModelLookup(
-        stack, "synth", resolve="synth", lock_path=tmp_path / "cleanroomsml.lock.json",
+    synth = cdk.TrainedModelLookup.from_lock_file(
+        stack, "synth", lock_path=tmp_path / "cleanroomsml.lock.json",
         settings=ClientSettings(endpoint_url=emulator.url), **common)
-    clear_synth_cache()
     assert isinstance(synth.volume_size_in_gb, int)
     assert isinstance(plan.volume_size_in_gb, cdk.NumberToken)
     for name, expression in EXPRESSIONS.items():

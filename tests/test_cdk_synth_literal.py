@@ -92,18 +92,15 @@ def _outputs(cdktf, stack, model) -> dict[str, str]:
 def test_synth_mode_hostile_text_reaches_terraform_output_byte_for_byte(
         cdk, hostile_endpoint, make_terraform, terraform_binary, tmp_path):
     from cleanroomsml_tf.cdk.compat import cdktf_module
-    from cleanroomsml_tf.cdk.lookup import clear_synth_cache
     from cleanroomsml_tf.model import record as table
 
     cdktf = cdktf_module()
     settings = ClientSettings(endpoint_url=hostile_endpoint.url)
-    clear_synth_cache()
     stack = cdktf.TerraformStack(cdktf.Testing.app(), "hostile")
     model = cdk.TrainedModelLookup(
         stack, "churn", trained_model_arn=CHURN_ARN, collaboration_identifier=COLLABORATION,
         resolve="synth", lock_path=tmp_path / "cleanroomsml.lock.json", settings=settings)
     paths = _outputs(cdktf, stack, model)
-    clear_synth_cache()
 
     runner = make_terraform(terraform_binary, workdir=tmp_path / "stack")
     write_stack(synth_json(stack), runner.workdir)

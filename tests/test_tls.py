@@ -244,17 +244,8 @@ def test_terraform_verifies_by_default_and_warns_when_insecure(
 # -- CDK for Terraform ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def fresh_synth_cache():
-    from cleanroomsml_tf.cdk.lookup import clear_synth_cache
-
-    clear_synth_cache()
-    yield
-    clear_synth_cache()
-
-
 @pytest.mark.cdktf
-def test_cdktf_synth_mode_verifies_by_default(cdk, tls_emulator, tmp_path, fresh_synth_cache):
+def test_cdktf_synth_mode_verifies_by_default(cdk, tls_emulator, tmp_path):
     """A synth-time lookup against the untrusted endpoint fails the synth, writes nothing."""
     from cdktf import TerraformStack, Testing
 
@@ -270,8 +261,7 @@ def test_cdktf_synth_mode_verifies_by_default(cdk, tls_emulator, tmp_path, fresh
 
 
 @pytest.mark.cdktf
-def test_cdktf_insecure_provider_synthesizes_and_warns(cdk, tls_emulator, tmp_path,
-                                                       fresh_synth_cache):
+def test_cdktf_insecure_provider_synthesizes_and_warns(cdk, tls_emulator, tmp_path):
     """CleanroomsmlProvider(insecure=True) synthesizes `insecure: true`; a synth-time lookup
     through it resolves and leaves a warning annotation in the node metadata and in the
     manifest `cdktf synth` writes (which the cdktf CLI prints)."""

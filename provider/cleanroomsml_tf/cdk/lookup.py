@@ -1,11 +1,12 @@
 """``TrainedModelLookup``: one trained model as a construct, every attribute a property.
 
-Two ways to resolve (``resolve=``):
+Two ways to resolve, one entry point each:
 
-* ``"plan"`` (default): a ``cleanroomsml_collaboration_trained_model`` data source; properties
-  are tokens Terraform fills in at plan time, and ``allowed_statuses`` fails the plan on a model
-  that is not ready.
-* ``"synth"``: the record comes from the lock file (``cleanroomsml.lock.json``, through
+* ``TrainedModelLookup(scope, id, ...)`` (plan mode, ``resolve="plan"``): a
+  ``cleanroomsml_collaboration_trained_model`` data source; properties are tokens Terraform
+  fills in at plan time, and ``allowed_statuses`` fails the plan on a model that is not ready.
+* ``TrainedModelLookup.from_lock_file(scope, id, ...)`` (synth mode, also
+  ``resolve="synth"``): the record comes from the lock file (``cleanroomsml.lock.json``, through
   :func:`cleanroomsml_tf.lockfile.synth.resolve_for_synth`) while ``cdktf synth`` runs; properties
   are plain values, the synthesized JSON has no data source and needs no provider. The status
   gate then runs at synth time.
@@ -108,12 +109,9 @@ _TOKEN_MARKER = "TfToken["
 """In every encoded cdktf string token (``${TfToken[TOKEN.7]}``); a string without it is a
 plain value, whatever ``${...}`` it holds."""
 
-_synth_cache: dict[tuple[str, str], dict[str, Any]] = {}
-
-
-def clear_synth_cache() -> None:
-    """Forget synth-time answers cached in this process (tests; a long-lived app)."""
-    _synth_cache.clear()
+_SYNTH_CACHE_ATTRIBUTE = "_cleanroomsml_synth_records"
+"""Synth-time records are remembered on the stack, not in a module global: one stack resolves
+a model once, a new stack (another app, a test, a second synth) reads the lock file again."""
 
 
 _DEFAULT_PROVIDER_ATTRIBUTE = "_cleanroomsml_default_provider"
@@ -195,6 +193,34 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
             )
         self._outputs: dict[str, Any] = self._add_outputs(id) if outputs else {}
 
+    @classmethod
+    def from_lock_file(
+        cls,
+        scope: Any,
+        id: str,  # noqa: A002 - the constructs name for it
+        *,
+        trained_model_arn: str,
+        collaboration_identifier: str,
+        version_identifier: str | None = None,
+        allowed_statuses: Sequence[str] | None = ("ACTIVE",),
+        outputs: bool = True,
+        lock_path: str | Path | None = None,
+        settings: ClientSettings | None = None,
+        provider: CleanroomsmlProvider | None = None,
+    ) -> TrainedModelLookup:
+        """Synth mode: the model's record from ``cleanroomsml.lock.json`` while cdktf synthesizes.
+
+        The same as ``TrainedModelLookup(..., resolve="synth")``: properties are plain values
+        (strings as literal Terraform text), no data source, the status gate runs now.
+        ``provider`` only lends its configuration (endpoint, region...) for a model missing
+        from the lock file; ``settings`` overrides it.
+        """
+        return cls(scope, id, trained_model_arn=trained_model_arn,
+                   collaboration_identifier=collaboration_identifier,
+                   version_identifier=version_identifier, allowed_statuses=allowed_statuses,
+                   outputs=outputs, resolve="synth", lock_path=lock_path, settings=settings,
+                   provider=provider)
+
     # -- set-up ----------------------------------------------------------------------------
 
     def _validate_ref(self) -> None:
@@ -222,7 +248,7 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
         return found
 
     def _resolve_now(self) -> dict[str, Any]:
-        """The record from the lock file (cached per process, like a context lookup)."""
+        """The record from the lock file (once per stack and model, like a context lookup)."""
         from cleanroomsml_tf.lockfile import synth as lockfile_synth
         from cleanroomsml_tf.model.record import check_status
 
@@ -230,10 +256,14 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
         if settings is not None and not settings.verify_tls:
             _cdktf.Annotations.of(self).add_warning(insecure_warning(settings.endpoint_url))
         key = (str(self._lock_path or ""), self._ref.key)
-        if key not in _synth_cache:
-            _synth_cache[key] = lockfile_synth.resolve_for_synth(
+        # jsii hands back the same Python object for a stack made in Python (the default
+        # provider is remembered the same way); not for an app made by JavaScript (Testing.app).
+        stack = _cdktf.TerraformStack.of(self)
+        cache = stack.__dict__.setdefault(_SYNTH_CACHE_ATTRIBUTE, {})
+        if key not in cache:
+            cache[key] = lockfile_synth.resolve_for_synth(
                 self._ref, lock_path=self._lock_path, settings=settings)
-        found = _synth_cache[key]
+        found = cache[key]
         context = ModelContext(self._ref.collaboration_identifier, self._ref.trained_model_arn,
                                self._ref.version_identifier)
         check_status(found, self._allowed, context)
@@ -322,5 +352,4 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
         return value
 
 
-__all__ = ["FLAT_NAMES", "NumberToken", "OUTPUT_ATTRIBUTES", "RecordView", "TrainedModelLookup",
-           "clear_synth_cache"]
+__all__ = ["FLAT_NAMES", "NumberToken", "OUTPUT_ATTRIBUTES", "RecordView", "TrainedModelLookup"]
