@@ -180,6 +180,31 @@ def test_deleted_interpreter_names_it_and_the_fix(tmp_path: Path) -> None:
     assert "run `cleanroomsml-tf install`" in message
 
 
+def test_registration_that_is_a_fifo_does_not_hang(installed: Path, tmp_path: Path) -> None:
+    registration = registration_path(__version__, tmp_path / "home")
+    registration.unlink()
+    os.mkfifo(registration)
+    message = failure(installed, run_env(tmp_path / "home"))
+    assert f"{registration} is not a regular file; fix: remove it" in message
+
+
+def test_paths_with_spaces(tmp_path: Path) -> None:
+    """A virtualenv and a HOME whose paths hold spaces (quoting in the launcher)."""
+    import sysconfig
+
+    import cleanroomsml_tf
+
+    python = bare_venv(tmp_path / "my venvs", None)
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    Path(purelib, "_test.pth").write_text(  # this checkout and its dependencies
+        f"{Path(cleanroomsml_tf.__file__).parents[1]}\n{sysconfig.get_paths()['purelib']}\n")
+    home = tmp_path / "home dir"
+    executable = install(tmp_path / "plugin dir", home=home, python=str(python))
+    assert start_check(executable, run_env(home)).startswith("1|6|unix|")
+
+
 def bare_venv(path: Path, package_version: str | None) -> Path:
     """A virtualenv without cleanroomsml-tf, or with a stand-in that has only a version."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True,

@@ -149,6 +149,11 @@ else
   registration="${{XDG_CONFIG_HOME:-$HOME/.config}}/cleanroomsml-tf/python-$version"
   origin=$registration
   python=
+  # -f: a FIFO or device there would block the read (and Terraform with it).
+  if [ -e "$registration" ] && [ ! -f "$registration" ]; then
+    fail "{EXECUTABLE_NAME} $version: $registration is not a regular file; fix: remove it and \
+run \\`cleanroomsml-tf install\\`, or set {PYTHON_VARIABLE}"
+  fi
   if [ -r "$registration" ]; then IFS= read -r python < "$registration"; fi
   [ -n "$python" ] || fail "{EXECUTABLE_NAME} $version: no Python environment registered \
 for this version ($registration not found); fix: run \\`cleanroomsml-tf install\\` with \
