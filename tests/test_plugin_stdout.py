@@ -30,7 +30,7 @@ from tf.utils import to_dynamic_value
 from cleanroomsml_tf.plugin.install import executable_path
 from cleanroomsml_tf.plugin.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
 from tests.support.example_ids import CHURN, COLLABORATION
-from tests.support.terraform import REQUIRED_PROVIDERS, newest
+from tests.support.terraform import REQUIRED_PROVIDERS
 
 MODEL = "cleanroomsml_collaboration_trained_model"
 KINDS = ("print", "sys.stdout", "sys.__stdout__", "fd1", "DeprecationWarning", "UserWarning",
@@ -232,12 +232,12 @@ output "status" {{
 
 
 def test_terraform_trace_apply_through_a_noisy_plugin(
-        noisy_plugin: Path, tf_home: Path, make_terraform, emulator) -> None:
+        noisy_plugin: Path, tf_home: Path, terraform_binary, make_terraform, emulator) -> None:
     launcher = executable_path(tf_home / ".terraform.d" / "plugins")
     assert launcher.is_file()
     launcher.write_text(f"#!/bin/sh\nexec {sys.executable} -I {noisy_plugin} \"$@\"\n")
     log = tf_home.parent / "terraform-trace.log"
-    tf = make_terraform(newest(), files={"main.tf": CONFIG}, env={
+    tf = make_terraform(terraform_binary, files={"main.tf": CONFIG}, env={
         "AWS_ENDPOINT_URL_CLEANROOMSML": emulator.url, "TF_LOG": "trace",
         "TF_LOG_PATH": str(log)})
     tf.init()

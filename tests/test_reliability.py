@@ -1,5 +1,5 @@
 """Reliability under injected faults (issue #6), for each front end: the in-process Resolver, the
-CLI process and Terraform (the newest found), all over real HTTP to the local endpoint.
+CLI process and Terraform (every version of the matrix), all over real HTTP to the local endpoint.
 
 * 30% throttling + 5% server errors: a 1,000-entry drift check and a 20-lookup
   ``terraform apply`` succeed with nothing lost, and the endpoint proves the faults happened;
@@ -361,10 +361,10 @@ output "records" {
 
 
 @pytest.fixture
-def terraform(newest_terraform, make_terraform) -> Iterator[TerraformRunner]:
+def terraform(terraform_binary, make_terraform) -> Iterator[TerraformRunner]:
     """An initialized working directory with :data:`TERRAFORM_CONFIG` (endpoint, arns... given
     with ``-var``)."""
-    tf = make_terraform(newest_terraform, files={"main.tf": TERRAFORM_CONFIG})
+    tf = make_terraform(terraform_binary, files={"main.tf": TERRAFORM_CONFIG})
     tf.init()
     yield tf
 

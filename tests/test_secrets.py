@@ -32,7 +32,7 @@ from cleanroomsml_tf.emulator import Emulator
 from cleanroomsml_tf.output import redaction
 from tests.support.emulator import run_cli
 from tests.support.example_ids import CHURN, COLLABORATION
-from tests.support.terraform import REQUIRED_PROVIDERS, newest
+from tests.support.terraform import REQUIRED_PROVIDERS
 
 
 def base64_forms(value: str) -> set[str]:
@@ -254,7 +254,8 @@ def test_cli_debug_output_lock_file_and_drift_reports(world, tmp_path):
     world.assert_emulator_log_clean()
 
 
-def test_terraform_state_saved_plan_and_trace_log(world, make_terraform, tmp_path):
+def test_terraform_state_saved_plan_and_trace_log(
+        world, terraform_binary, make_terraform, tmp_path):
     """plan -out, show -json, apply of the saved plan, all at TF_LOG=trace with TF_LOG_PATH."""
     since = len(world.seen)
     log = tmp_path / "terraform.log"
@@ -270,7 +271,7 @@ output "churn" {{
   value = data.cleanroomsml_collaboration_trained_model.churn
 }}
 """
-    tf = make_terraform(newest(), files={"main.tf": config},
+    tf = make_terraform(terraform_binary, files={"main.tf": config},
                         env={"TF_LOG": "trace", "TF_LOG_PATH": str(log)})
     tf.init()
     tf.run("plan", "-input=false", "-out=saved.tfplan")

@@ -28,6 +28,7 @@ is left out everywhere. Outputs are compared with the model records read through
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -342,6 +343,9 @@ def test_every_pattern_applies(
         assert out["provider_function"] == {
             "partition": "aws", "region": "us-east-1", "account_id": ACCOUNT,
             "membership_id": MEMBERSHIP, "trained_model_id": model_id(CHURN)}
+        schemas = json.loads(tf.run("providers", "schema", "-json").stdout)["provider_schemas"]
+        ours = schemas["registry.terraform.io/cleanroomsml-tf/cleanroomsml"]
+        assert list(ours["functions"]) == ["parse_trained_model_arn"]
     output = " ".join((applied.stdout + applied.stderr).split())
     if "check_block" in names:
         # A failed check is a warning: apply went through (above) and says why.

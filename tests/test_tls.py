@@ -209,11 +209,11 @@ output "instance_type" {{
 
 @pytest.mark.terraform
 def test_terraform_verifies_by_default_and_warns_when_insecure(
-        newest_terraform, make_terraform, tls_emulator, tls_files):
+        terraform_binary, make_terraform, tls_emulator, tls_files):
     """plan fails with a "TLS certificate verification failed" diagnostic; AWS_CA_BUNDLE
     makes it pass with verification on; `insecure = true` applies, with a warning."""
     url = tls_emulator.url
-    tf = make_terraform(newest_terraform, files={"main.tf": _terraform_config(url, False)})
+    tf = make_terraform(terraform_binary, files={"main.tf": _terraform_config(url, False)})
     tf.init()
 
     refused = tf.run("plan", "-input=false", check=False)
