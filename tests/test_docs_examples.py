@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,13 +146,34 @@ def test_configurations_validate(terraform_binary, make_terraform) -> None:
     assert "Success! The configuration is valid." in result.stdout
 
 
-@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.kind == "cli_config"],
+CLI_CONFIGS = [e for e in EXAMPLES if e.kind == "cli_config"]
+CLI_CONFIG_PROBLEMS = "There are some problems with the CLI configuration"
+
+
+def test_cli_configurations_are_read_without_complaint(
+    terraform_binary, tf_sandbox, tmp_path: Path
+) -> None:
+    """Terraform reads each CLI configuration example without a diagnostic (a network mirror's
+    URL is the reader's own: this is all that can be checked offline). The control, a block
+    Terraform does not know, does draw the diagnostic."""
+    assert CLI_CONFIGS
+    broken = "provider_installation {\n  no_such_method {}\n}\n"
+    for text in [*(e.text for e in CLI_CONFIGS), broken]:
+        tf_sandbox.cli_config.write_text(text.replace(EXAMPLE_HOME, str(tf_sandbox.home)))
+        result = subprocess.run([terraform_binary.path, "version"], cwd=tmp_path,
+                                env=tf_sandbox.environment(isolate_aws=False),
+                                capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr
+        assert (CLI_CONFIG_PROBLEMS in result.stderr) == (text is broken), (text, result.stderr)
+
+
+@pytest.mark.parametrize("example", [e for e in CLI_CONFIGS if "dev_overrides" in e.text],
                          ids=lambda e: e.id)
-def test_cli_configuration_finds_the_provider(
+def test_dev_overrides_find_the_provider(
     example: Example, terraform_binary, make_terraform, tf_sandbox
 ) -> None:
-    """The CLI configuration, for a user whose HOME is the sandbox's, lets ``validate`` run
-    (``dev_overrides`` needs no ``init``)."""
+    """``dev_overrides``, for a user whose HOME is the sandbox's, lets ``validate`` run
+    without ``init``."""
     assert EXAMPLE_HOME in example.text
     tf_sandbox.cli_config.write_text(example.text.replace(EXAMPLE_HOME, str(tf_sandbox.home)))
     configuration = CONFIGURATIONS[0]
