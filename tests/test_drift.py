@@ -121,7 +121,7 @@ def test_reports_exactly_the_changes_with_exit_2(locked):
     assert newver["live"] == NEW_VERSION
     assert by_name[("same", models["same"]["versionIdentifier"])]["outcome"] == "clean"
     assert report["summary"] == {"entries_in_lock_file": 8, "checked": 8, "drifted": 5,
-                                 "unchecked": 0, "clean": 3}
+                                 "unchecked": 0, "clean": 3, "new_models": 0}
 
     text = _drift(server, path)
     assert text.returncode == 2

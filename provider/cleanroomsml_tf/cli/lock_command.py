@@ -119,11 +119,10 @@ def run_add(args: argparse.Namespace) -> int:
         if not refs:
             print(f"collaboration {collaboration} has no trained models; nothing locked",
                   file=sys.stderr)
-            return 0
     else:
         refs = [ModelRef(args.trained_model_arn, args.collaboration_identifier,
                          args.version_identifier).validate()]
-    return _resolve_and_store(refs, resolver, args, replace_only=False)
+    return _resolve_and_store(refs, resolver, args, replace_only=False, watch=args.all)
 
 
 def run_refresh(args: argparse.Namespace) -> int:
@@ -146,13 +145,20 @@ def run_refresh(args: argparse.Namespace) -> int:
 
 
 def _resolve_and_store(refs: Sequence[Any], resolver: Any, args: argparse.Namespace,
-                       *, replace_only: bool, prune: bool = False) -> int:
-    from cleanroomsml_tf.lockfile.updates import resolve_each, store
+                       *, replace_only: bool, prune: bool = False, watch: bool = False) -> int:
+    from cleanroomsml_tf.lockfile.updates import record_watches, resolve_each, store
 
     path = lock_path_from_args(args)
     resolutions = resolve_each(refs, resolver, concurrency=args.concurrency)
     names = _names(path, resolutions)  # before pruning: a pruned entry keeps its name
-    result = store(path, resolutions, replace_only=replace_only, prune=prune)
+    watched = args.collaboration_identifier if watch else None
+    result = store(path, resolutions, replace_only=replace_only, prune=prune,
+                   mutate_more=None if replace_only else record_watches(resolutions, watched))
+    if watched:
+        print(f"watching collaboration {watched}: `drift` reports models that appear in it and "
+              "are not locked", file=sys.stderr)
+    if not refs:
+        return 0
     written = set(result.written)
     for resolution in resolutions:
         key = resolution.ref.key
@@ -243,6 +249,9 @@ def run_show(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(entries, indent=2, sort_keys=True) + "\n")
         return 0
     sys.stdout.write(format_table(lock))
+    for collaboration, watch in sorted(lock.watched.items()):  # stderr: stdout is the table
+        print(f"watching collaboration {collaboration} (locked whole at {watch.added_at}; "
+              f"{len(watch.known_trained_model_arns)} models known)", file=sys.stderr)
     return 0
 
 

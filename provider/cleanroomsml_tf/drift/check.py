@@ -149,13 +149,17 @@ class NewModel:
         """The key ``lock add`` would give it (locked as latest)."""
         return ModelRef(self.trained_model_arn, self.collaboration_identifier).key
 
-    def message(self) -> str:
-        """One line: what appeared, and the command that adopts it."""
+    @property
+    def adopt_command(self) -> str:
+        """The ``cleanroomsml-tf lock add ...`` command that locks it."""
         from cleanroomsml_tf.lockfile.project import add_command
 
+        return add_command(ModelRef(self.trained_model_arn, self.collaboration_identifier))
+
+    def message(self) -> str:
+        """One line: what appeared, and the command that adopts it."""
         return (f"new model in watched collaboration {self.collaboration_identifier}, not "
-                f"locked (status {_show(self.status)}); adopt it with: "
-                f"{add_command(ModelRef(self.trained_model_arn, self.collaboration_identifier))}")
+                f"locked (status {_show(self.status)}); adopt it with: {self.adopt_command}")
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,8 @@ class DriftReport:
     """Models that appeared in watched collaborations (drift: exit 2)."""
     watch_errors: tuple[str, ...] = ()
     """Watched collaborations that could not be listed (the check failed: exit 1)."""
+    watched: int = 0
+    """How many collaborations the lock file watches."""
 
     def by_outcome(self, outcome: Outcome) -> list[EntryResult]:
         """The results with that outcome."""
@@ -202,12 +208,18 @@ class DriftReport:
     def summary(self) -> str:
         """``3 entries checked: 1 drifted, 0 unchecked, 2 clean``."""
         scope = f" (shard {self.shard} of {self.total_entries} entries)" if self.shard else ""
-        return (
+        text = (
             f"{len(self.results)} entries checked{scope}: "
             f"{len(self.by_outcome('drifted'))} drifted, "
             f"{len(self.by_outcome('unchecked'))} could not be checked, "
             f"{len(self.by_outcome('clean'))} clean"
         )
+        if self.watched or self.new_models or self.watch_errors:
+            count = len(self.new_models)
+            text += f"; {count} new model{'' if count == 1 else 's'} in watched collaborations"
+            if self.watch_errors:
+                text += f" ({len(self.watch_errors)} could not be listed)"
+        return text
 
 
 # --------------------------------------------------------------------------- comparing
@@ -277,6 +289,7 @@ def check_drift(
     if resolver is None:
         resolver = _resolver(settings, concurrency)
     results = _run(entries, resolver, tuple(fields), max(1, concurrency), progress)
+    new_models, watch_errors = check_watches(lock, resolver, shard)
     return DriftReport(
         lock_path=str(lock.path),
         fields=tuple(fields),
@@ -284,7 +297,38 @@ def check_drift(
         total_entries=len(lock.entries),
         shard=shard,
         duration_s=time.perf_counter() - started,
+        new_models=new_models,
+        watch_errors=watch_errors,
+        watched=len(lock.watched),
     )
+
+
+def check_watches(
+    lock: LockFile, resolver: Any, shard: Shard | None = None
+) -> tuple[tuple[NewModel, ...], tuple[str, ...]]:
+    """List every watched collaboration (of this shard: owned by the hash of its ID) and return
+    (models neither known to the watch nor locked there, errors of listings that failed)."""
+    new: list[NewModel] = []
+    errors: list[str] = []
+    for collaboration, watch in sorted(lock.watched.items()):
+        if shard is not None and not shard.owns(collaboration):
+            continue
+        try:
+            summaries = resolver.list_trained_models(collaboration)
+        except CleanroomsmlTfError as error:
+            errors.append(f"watched collaboration {collaboration} could not be listed: "
+                          f"{error.summary.lower()}: {error}")
+            continue
+        seen = {e.ref.trained_model_arn for e in lock.entries.values()
+                if e.ref.collaboration_identifier == collaboration}
+        seen.update(watch.known_trained_model_arns)
+        for summary in summaries:  # one summary per version: report each model once
+            arn = summary["trained_model_arn"]
+            if arn not in seen:
+                seen.add(arn)
+                new.append(NewModel(collaboration, arn, summary.get("name"),
+                                    summary.get("status")))
+    return tuple(sorted(new, key=lambda m: m.key)), tuple(errors)
 
 
 def _resolver(settings: ClientSettings | None, concurrency: int) -> Any:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # types only: the CLI's parser imports FORMATS, and must stay light
-    from cleanroomsml_tf.drift.check import DriftReport, EntryResult
+    from cleanroomsml_tf.drift.check import DriftReport, EntryResult, NewModel
 
 FORMATS = ("text", "json", "junit", "github", "markdown", "sarif")
 
@@ -57,6 +57,11 @@ def render_text(report: DriftReport) -> str:
         elif result.outcome == "unchecked":
             lines.append(f"ERROR  {name}  [{result.key}]")
             lines.append(f"         could not be checked: {result.error}")
+    for model in report.new_models:
+        lines.append(f"NEW    {report.display_names[model.key]}  [{model.trained_model_arn}]")
+        lines.append(f"         {model.message()}")
+    for error in report.watch_errors:
+        lines.append(f"ERROR  {error}")
     lines.append(f"{_verdict(report)}: {report.summary()}; lock file {report.lock_path}")
     return "\n".join(lines) + "\n"
 
@@ -77,9 +82,25 @@ def report_json(report: DriftReport) -> dict[str, Any]:
             "drifted": len(report.by_outcome("drifted")),
             "unchecked": len(report.by_outcome("unchecked")),
             "clean": len(report.by_outcome("clean")),
+            "new_models": len(report.new_models),
         },
         "entries": [_entry_json(result, report.display_name(result))
                     for result in report.results],
+        "new_models": [_new_model_json(model, report.display_names[model.key])
+                       for model in report.new_models],
+        "watch_errors": list(report.watch_errors),
+    }
+
+
+def _new_model_json(model: NewModel, display_name: str) -> dict[str, Any]:
+    return {
+        "key": model.key,
+        "display_name": display_name,
+        "name": model.name,
+        "trained_model_arn": model.trained_model_arn,
+        "collaboration_identifier": model.collaboration_identifier,
+        "status": model.status,
+        "message": model.message(),
     }
 
 
@@ -145,9 +166,29 @@ def render_junit(report: DriftReport) -> str:
         ET.SubElement(properties, "property", {"name": name, "value": _xml_text(value)})
     for result in report.results:
         _junit_case(suite, result, report.display_name(result))
+    for model in report.new_models:
+        _junit_new_model(suite, model, report.display_names[model.key])
+    for message in report.watch_errors:
+        case = ET.SubElement(suite, "testcase", {
+            "classname": "cleanroomsml-tf.drift.watched", "name": _xml_text(message),
+            "time": "0"})
+        ET.SubElement(case, "error", {"message": _xml_text(message), "type": "watch"})
     ET.indent(suites)
     body = ET.tostring(suites, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _junit_new_model(suite: Any, model: NewModel, name: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    case = ET.SubElement(suite, "testcase", {
+        "classname": _xml_text(f"cleanroomsml-tf.drift.{model.collaboration_identifier}"),
+        "name": _xml_text(f"{name} [{model.key}]"),
+        "time": "0",
+    })
+    failure = ET.SubElement(case, "failure", {
+        "message": _xml_text(f"{name}: {model.message()}"), "type": "new_model"})
+    failure.text = _xml_text(model.message())
 
 
 def _junit_case(suite: Any, result: EntryResult, name: str) -> None:
@@ -206,6 +247,11 @@ def render_github(report: DriftReport) -> str:
                 "error", f"Drift check failed: {name}",
                 f"{result.key}\ncould not be checked: {result.error}",
             ))
+    for model in report.new_models:
+        lines.append(_command("warning", f"New model: {report.display_names[model.key]}",
+                              f"{model.trained_model_arn}\n{model.message()}"))
+    lines += [_command("error", "Drift check failed: watched collaboration", error)
+              for error in report.watch_errors]
     clean = report.by_outcome("clean")
     if clean:
         names = ", ".join(report.display_name(r) for r in clean[:20]) + (
@@ -243,6 +289,15 @@ def render_markdown(report: DriftReport) -> str:
     if unchecked:
         lines += ["", "**Could not be checked**", "", "| Model | Reason |", "| --- | --- |"]
         lines += [f"| {_cell(report.display_name(r))} | {_cell(r.error)} |" for r in unchecked]
+        lines += [f"| (watched collaboration) | {_cell(e)} |" for e in report.watch_errors]
+    elif report.watch_errors:
+        lines += ["", "**Could not be checked**", "", "| Model | Reason |", "| --- | --- |"]
+        lines += [f"| (watched collaboration) | {_cell(e)} |" for e in report.watch_errors]
+    if report.new_models:
+        lines += ["", "**New models in watched collaborations** (not locked)", "",
+                  "| Model | Status | Adopt with |", "| --- | --- | --- |"]
+        lines += [f"| {_cell(report.display_names[m.key])} | {_cell(m.status)} | "
+                  f"`{_cell(m.adopt_command)}` |" for m in report.new_models]
     lines += _markdown_keys(report, [*drifted, *unchecked])
     return "\n".join(lines) + "\n"
 
@@ -251,7 +306,9 @@ def _markdown_row(name: str, result: EntryResult, finding: Any) -> str:
     field = {"missing": "(model)", "new_version": f"newer version ({finding.field})"}.get(
         finding.kind, finding.field)
     missing = finding.kind == "missing"
-    locked = result.entry.record.get("version_identifier") if missing else finding.locked
+    # a missing model: its locked version (or, for a model without versions, that it existed)
+    locked = (result.entry.record.get("version_identifier") or "exists") if missing \
+        else finding.locked
     live = "not found" if missing else finding.live
     return f"| {_cell(name)} | {_cell(field)} | {_cell(locked)} | {_cell(live)} |"
 

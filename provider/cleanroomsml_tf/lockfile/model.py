@@ -30,7 +30,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,12 +103,32 @@ class LockEntry:
         }
 
 
+@dataclass(frozen=True)
+class Watch:
+    """A collaboration locked whole (``lock add --all``): when, and the models it held then (or
+    locked since). Drift reports the models listed there that are neither known nor locked."""
+
+    added_at: str
+    known_trained_model_arns: tuple[str, ...] = ()
+
+    def knowing(self, arns: Iterable[str]) -> Watch:
+        """This watch with ``arns`` known too (sorted, each once)."""
+        return Watch(self.added_at, tuple(sorted({*self.known_trained_model_arns, *arns})))
+
+    def to_json(self) -> dict[str, Any]:
+        """The watch as stored in the file."""
+        return {"added_at": self.added_at,
+                "known_trained_model_arns": list(self.known_trained_model_arns)}
+
+
 @dataclass
 class LockFile:
-    """The parsed lock file. ``entries`` is keyed by :attr:`ModelRef.key`."""
+    """The parsed lock file. ``entries`` is keyed by :attr:`ModelRef.key`; ``watched`` by
+    collaboration ID."""
 
     path: Path
     entries: dict[str, LockEntry] = field(default_factory=dict)
+    watched: dict[str, Watch] = field(default_factory=dict)
 
     def put(self, entry: LockEntry) -> bool:
         """Add or replace an entry; False (and nothing changes) when its record is unchanged.
@@ -123,10 +143,14 @@ class LockFile:
 
     def to_json(self) -> dict[str, Any]:
         """The whole document as stored."""
-        return {
+        document: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
             "entries": {key: entry.to_json() for key, entry in self.entries.items()},
         }
+        if self.watched:  # absent when empty: files without watches stay as they were
+            document["watched_collaborations"] = {
+                collaboration: watch.to_json() for collaboration, watch in self.watched.items()}
+        return document
 
     def dumps(self) -> str:
         """Stable text: sorted keys, two-space indent, trailing newline (small diffs)."""

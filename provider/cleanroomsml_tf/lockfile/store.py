@@ -19,7 +19,13 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from cleanroomsml_tf.lockfile.model import FORMAT_VERSION, LockEntry, LockFile, LockFileError
+from cleanroomsml_tf.lockfile.model import (
+    FORMAT_VERSION,
+    LockEntry,
+    LockFile,
+    LockFileError,
+    Watch,
+)
 from cleanroomsml_tf.model import record as record_table
 from cleanroomsml_tf.model.identifiers import ModelRef
 from cleanroomsml_tf.model.json_schemas import LOCK_FILE as LOCK_FILE_SCHEMA
@@ -61,7 +67,29 @@ def parse(text: str, path: Path | str) -> LockFile:
     entries = {
         key: _entry_from_json(key, value, path) for key, value in document["entries"].items()
     }
-    return LockFile(path, entries)
+    watched = {
+        collaboration: _watch_from_json(collaboration, value, path)
+        for collaboration, value in document.get("watched_collaborations", {}).items()
+    }
+    return LockFile(path, entries, watched)
+
+
+def _watch_from_json(collaboration: str, value: Mapping[str, Any], path: Path) -> Watch:
+    from cleanroomsml_tf.model.errors import InvalidInputError
+    from cleanroomsml_tf.model.identifiers import validate_field
+
+    shown = collaboration if collaboration.isprintable() else repr(collaboration)
+    try:
+        validate_field("collaboration_identifier", collaboration)
+        for arn in value["known_trained_model_arns"]:
+            validate_field("trained_model_arn", arn)
+    except InvalidInputError as error:
+        raise LockFileError(path, f"watched collaboration {shown}: {error}") from None
+    if not _is_resolved_at(value["added_at"]):
+        raise LockFileError(
+            path, f"watched collaboration {shown}: added_at {value['added_at']!r} is not an "
+            "RFC 3339 UTC timestamp such as 2026-09-01T08:00:00Z")
+    return Watch(value["added_at"], tuple(value["known_trained_model_arns"]))
 
 
 class _DuplicateKeyError(ValueError):

@@ -14,14 +14,16 @@ Nothing already locked is lost: a failure never drops or rewrites another entry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as _dt
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleanroomsml_tf.lockfile.model import LockFile, new_entry
+from cleanroomsml_tf.lockfile.model import LockFile, Watch, new_entry
 from cleanroomsml_tf.lockfile.store import update
+from cleanroomsml_tf.model import record as record_table
 from cleanroomsml_tf.model.errors import CleanroomsmlTfError, ModelNotFoundError
 from cleanroomsml_tf.model.identifiers import ModelRef
 
@@ -60,6 +62,37 @@ class StoreResult:
     """Refreshed entries removed from the file by someone else meanwhile (not re-added)."""
 
 
+def record_watches(
+    resolutions: Sequence[Resolution], collaboration: str | None
+) -> Callable[[LockFile], bool]:
+    """A ``mutate_more`` for ``lock add``: with ``collaboration`` (``--all``), watch it, knowing
+    every model that resolved; without, make each resolved model known to the watch of its
+    collaboration, if any (so removing its entry later does not make it "new")."""
+
+    def mutate(lock: LockFile) -> bool:
+        resolved = [r.ref for r in resolutions if r.record is not None]
+        changed = False
+        if collaboration is not None:
+            previous = lock.watched.get(collaboration, Watch(_now()))
+            lock.watched[collaboration] = Watch(_now(), previous.known_trained_model_arns) \
+                .knowing(ref.trained_model_arn for ref in resolved)
+            changed = True
+        for ref in resolved:
+            watch = lock.watched.get(ref.collaboration_identifier)
+            if watch is not None and ref.trained_model_arn not in watch.known_trained_model_arns:
+                lock.watched[ref.collaboration_identifier] = watch.knowing([ref.trained_model_arn])
+                changed = True
+        return changed
+
+    return mutate
+
+
+def _now() -> str:
+    """Now, RFC 3339 UTC to the second (the format of ``resolved_at``)."""
+    moment = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
+    return record_table.format_timestamp(moment)
+
+
 def resolve_each(
     refs: Sequence[ModelRef], resolver: Any, *, concurrency: int
 ) -> list[Resolution]:
@@ -84,7 +117,7 @@ def store(
     *,
     replace_only: bool,
     prune: bool = False,
-    mutate_more: Any = None,
+    mutate_more: Callable[[LockFile], bool] | None = None,
 ) -> StoreResult:
     """Merge ``resolutions`` into the lock file at ``path`` (under its lock, one atomic write).
 

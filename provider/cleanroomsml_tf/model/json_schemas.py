@@ -128,6 +128,12 @@ def lockfile_json_schema() -> dict[str, Any]:
                 "description": "One entry per model, keyed COLLABORATION/ARN@VERSION|latest.",
                 "additionalProperties": {"$ref": "#/$defs/entry"},
             },
+            "watched_collaborations": {
+                "type": "object",
+                "description": "Collaborations locked whole (lock add --all): drift reports "
+                "models that appear in them and are not locked. Keyed by collaboration ID.",
+                "additionalProperties": {"$ref": "#/$defs/watch"},
+            },
         },
         "required": ["format_version", "entries"],
         "additionalProperties": False,
@@ -159,6 +165,25 @@ def lockfile_json_schema() -> dict[str, Any]:
                     },
                 },
                 "required": ["ref", "record", "resolved_at"],
+                "additionalProperties": False,
+            },
+            "watch": {
+                "type": "object",
+                "properties": {
+                    "added_at": {
+                        "type": "string",
+                        "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$",
+                        "description": "When the collaboration was last locked whole, RFC 3339 "
+                        "UTC.",
+                    },
+                    "known_trained_model_arns": {
+                        "type": "array",
+                        "items": {"type": "string", "minLength": 1},
+                        "uniqueItems": True,
+                        "description": "Models seen (and locked) in it; only others are new.",
+                    },
+                },
+                "required": ["added_at", "known_trained_model_arns"],
                 "additionalProperties": False,
             },
             "record": record_schema,
