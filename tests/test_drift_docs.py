@@ -112,6 +112,21 @@ def render(document: str, regions: dict[str, str]) -> str:
     return document
 
 
+def generated_region_of(path: Path, line: int) -> str | None:
+    """The name of the generated region of ``path`` holding ``line`` (1-based), if any."""
+    begins = re.compile(re.escape(_BEGIN).replace(r"\{name\}", "(?P<name>[a-z-]+)"))
+    current = None
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        found = begins.fullmatch(text)
+        if found:
+            current = found.group("name")
+        elif current and text == _END.format(name=current):
+            current = None
+        if number == line:
+            return current
+    return None
+
+
 def test_docs_drift_md_is_generated_from_the_code():
     current = DOC.read_text(encoding="utf-8")
     expected = render(current, generated_regions())
