@@ -66,9 +66,12 @@ def test_nothing_heavy_is_imported_before_the_handshake(launcher: Path, tmp_path
     line, _, err = launch(command, env)
     assert line.startswith("1|6|unix|")
     imported = {row.split("|")[-1].strip() for row in err.splitlines() if "import time" in row}
-    assert "cleanroomsml_tf.aws.resolver" in imported  # the core is there...
+    assert "cleanroomsml_tf.plugin.server" in imported  # the server is there...
     heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY)
     assert heavy == []  # ...but no botocore, cdktf/jsii, or cryptography on a warm start
+    # nor the client modules: they load when the provider is configured (the launch that reads)
+    assert sorted(m for m in imported if m.startswith("cleanroomsml_tf.aws.")) == [
+        "cleanroomsml_tf.aws.settings"]
 
 
 def test_refuses_to_run_outside_terraform(launcher: Path, tmp_path: Path) -> None:

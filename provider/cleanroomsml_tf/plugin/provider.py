@@ -11,17 +11,23 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tf.iface import DataSource, Resource
 from tf.schema import Schema
 from tf.utils import Diagnostics
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
-from cleanroomsml_tf.aws.resolver import Resolver
 from cleanroomsml_tf.aws.settings import ClientSettings, insecure_warning
 from cleanroomsml_tf.plugin.config import settings_from_config
 from cleanroomsml_tf.plugin.diagnostics import add_exception
+
+if TYPE_CHECKING:
+    # Imported when first needed instead (configure, the first read): the resolver brings the
+    # client modules, which two of every plan's three launches never use, and everything
+    # imported here is paid before the handshake (benchmarks/plugin_startup.py).
+    from tf.iface import DataSource, Resource
+
+    from cleanroomsml_tf.aws.resolver import Resolver
 
 TYPE_PREFIX = "cleanroomsml_"
 
@@ -113,6 +119,8 @@ class CleanroomsmlProvider:
         if not settings.verify_tls:
             diags.add_warning("TLS certificate verification is off",
                               insecure_warning(settings.endpoint_url))
+        from cleanroomsml_tf.aws.resolver import Resolver
+
         with self._lock:
             self._resolver = Resolver(settings)
         warm_up(self._resolver)
@@ -120,6 +128,8 @@ class CleanroomsmlProvider:
     @property
     def resolver(self) -> Resolver:
         """The shared resolver; an unconfigured provider uses the AWS defaults."""
+        from cleanroomsml_tf.aws.resolver import Resolver
+
         with self._lock:
             if self._resolver is None:
                 self._resolver = Resolver(ClientSettings())
