@@ -113,3 +113,33 @@ def test_a_watch_that_cannot_be_listed_fails_the_check(watched):
     report = json.loads(result.stdout)
     assert any(COLLABORATION in error and "access denied" in error.lower()
                for error in report["watch_errors"])
+
+
+def test_unwatch_stops_reporting_new_models(watched):
+    server, path, served = watched
+    server.replace_models([*served, _new_model(served[0], NEW_ARN, COLLABORATION)])
+    assert _drift(server, path).returncode == 2
+    unknown = run_console("lock", "unwatch", OTHER_COLLABORATION, "--lock-file", str(path))
+    assert unknown.returncode == 1 and "is not watched" in unknown.stderr
+    result = run_console("lock", "unwatch", COLLABORATION, "--lock-file", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "watched_collaborations" not in json.loads(path.read_text())
+    assert len(json.loads(path.read_text())["entries"]) == 3  # the entries stay
+    assert _drift(server, path).returncode == 0
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda w: w.update(added_at="yesterday"), "added_at: 'yesterday' does not match"),
+    (lambda w: w.update(added_at="2026-13-45T00:00:00Z"), "is not an RFC 3339 UTC timestamp"),
+    (lambda w: w.update(known_trained_model_arns=["arn:nope"]), "invalid trained_model_arn"),
+    (lambda w: w.update(extra=1), "schema"),
+])
+def test_a_hand_broken_watch_refuses_the_file(watched, change, reason):
+    server, path, _ = watched
+    document = json.loads(path.read_text())
+    change(document["watched_collaborations"][COLLABORATION])
+    path.write_text(json.dumps(document))
+    result = _drift(server, path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert reason in result.stderr and str(path) in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr

@@ -82,6 +82,14 @@ def register(subparsers: Any) -> None:
     add_lock_file_option(show)
     show.set_defaults(handler=run_show)
 
+    unwatch = actions.add_parser(
+        "unwatch", help="stop watching collaborations for new models",
+        description="Forget collaborations that `lock add --all` watches; their entries stay.",
+    )
+    unwatch.add_argument("collaborations", nargs="+", metavar="COLLABORATION_ID")
+    add_lock_file_option(unwatch)
+    unwatch.set_defaults(handler=run_unwatch)
+
 
 _ENTRY_HELP = ("entry key (see lock show), or the model's name or trained model ID when only one "
                "entry has it")
@@ -236,6 +244,32 @@ def run_remove(args: argparse.Namespace) -> int:
     for key in removed:
         print(f"removed   {key}")
     print(f"removed {len(removed)} entries from {path}", file=sys.stderr)
+    return 0
+
+
+def run_unwatch(args: argparse.Namespace) -> int:
+    """``lock unwatch ID ...``: forget watches (every one must exist, or nothing changes)."""
+    from cleanroomsml_tf.lockfile.model import LockEntryNotFoundError, LockFile
+    from cleanroomsml_tf.lockfile.store import read, update
+
+    path = lock_path_from_args(args)
+    read(path)  # a missing or broken lock file: refused before taking the lock
+
+    def forget(lock: LockFile) -> bool:
+        for collaboration in args.collaborations:
+            if collaboration not in lock.watched:
+                shown = collaboration if collaboration.isprintable() else repr(collaboration)
+                watched = ", ".join(sorted(lock.watched)) or "none"
+                raise LockEntryNotFoundError(
+                    path, f"collaboration {shown} is not watched (watched: {watched}); "
+                    "nothing changed")
+        for collaboration in args.collaborations:
+            del lock.watched[collaboration]
+        return True
+
+    update(path, forget)
+    for collaboration in args.collaborations:
+        print(f"stopped watching collaboration {collaboration}")
     return 0
 
 
