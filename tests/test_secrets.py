@@ -206,16 +206,18 @@ def test_redaction_covers_messages_arguments_and_exception_text(world, tmp_path,
 
     # The credentials a client signs with, though neither the environment nor a file has them.
     import boto3
+    from botocore.credentials import Credentials
 
     from cleanroomsml_tf.output.redaction import enable, redact, watch_client
 
     monkeypatch.setattr(redaction, "_enabled", redaction.enabled())  # restored afterwards
     enable()
     client_secret = f"client-secret-{uuid.uuid4().hex}"
+    client_credentials = Credentials("AKIACLIENT", client_secret)
     client = boto3.session.Session().client(
         "cleanroomsml", region_name="us-east-1", endpoint_url=world.url,
         aws_access_key_id="AKIACLIENT", aws_secret_access_key=client_secret)
-    watch_client(client)
+    watch_client(client, client_credentials)
     assert redact(client_secret) == client_secret  # not known before it signs
     client.list_collaboration_trained_models(collaborationIdentifier=COLLABORATION)
     assert redact(f"x {client_secret} y") == "x <redacted> y"

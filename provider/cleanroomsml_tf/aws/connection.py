@@ -14,7 +14,7 @@ from typing import Any
 
 from cleanroomsml_tf import __version__
 from cleanroomsml_tf.aws import endpoints, responses, retries
-from cleanroomsml_tf.aws.session import assumed_session, session
+from cleanroomsml_tf.aws.session import assumed_session, region_of, session
 from cleanroomsml_tf.aws.settings import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_LOCAL_ENDPOINT,
@@ -68,15 +68,14 @@ def _build(settings: ClientSettings) -> Connection:
     base = session(settings)
     endpoint = (settings.endpoint_url or endpoints.env_endpoint()
                 or endpoints.profile_endpoint(base))
-    region = base.region_name
+    region = region_of(base)
     if region:  # from the environment or a profile: checked here, under that name
         check_region(endpoints.region_source(settings), region)
     if endpoint is None and region is None:
         endpoint = DEFAULT_LOCAL_ENDPOINT
-    retry_config: dict[str, Any] = {
-        "mode": settings.retry_mode or "standard",
-        "total_max_attempts": settings.max_attempts or DEFAULT_MAX_ATTEMPTS,
-    }
+    # botocore makes one attempt per request; retries.RetryPolicy decides every retry.
+    retry_config: dict[str, Any] = {"mode": settings.retry_mode or "standard",
+                                    "total_max_attempts": 1}
     deadline = settings.deadline or DEFAULT_TIMEOUT
     config = Config(
         region_name=region or DEFAULT_REGION_LOCAL,
@@ -98,16 +97,20 @@ def _build(settings: ClientSettings) -> Connection:
         kwargs["aws_session_token"] = os.environ.get("AWS_SESSION_TOKEN")
     elif settings.assume_role is not None:
         base = assumed_session(base, settings.assume_role, region)
-    client = base.client("cleanroomsml", **kwargs)
+    client = base.create_client("cleanroomsml", **kwargs)
+    # The credentials the client signs with: those given above, or the session's (the object
+    # create_client just resolved, cached by the session; never a second walk of the chain).
+    credentials = None if "aws_access_key_id" in kwargs else base.get_credentials()
     connection = Connection(client, client.meta.endpoint_url)
-    retries.bound_botocore_retries(client, connection.deadline)
+    retries.register_retry_policy(client, settings.max_attempts or DEFAULT_MAX_ATTEMPTS,
+                                  connection.deadline)
     retries.refuse_late_sends(client, connection.deadline)
     responses.register(client)  # raw bodies checked before botocore parses them
     if not settings.verify_tls:
         _silence_per_request_tls_warnings()
     from cleanroomsml_tf.output.redaction import watch_client
 
-    watch_client(client)  # debug logs never show the credentials it signs with
+    watch_client(client, credentials)  # debug logs never show the credentials it signs with
     return connection
 
 

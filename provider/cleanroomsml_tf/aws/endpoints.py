@@ -59,12 +59,11 @@ def region_source(settings: ClientSettings) -> str:
     return "region of the selected profile"
 
 
-def profile_endpoint(session: Any) -> str | None:
+def profile_endpoint(core: Any) -> str | None:
     """The ``endpoint_url`` of the session's selected profile, checked under that name."""
-    try:
-        value = session._session.get_scoped_config().get("endpoint_url")
-    except Exception:  # a broken config file surfaces later, with botocore's own message
-        return None
+    from cleanroomsml_tf.aws.session import profile_value
+
+    value = profile_value(core, "endpoint_url")
     if value:
         check_endpoint("endpoint_url of the selected profile", value)
     return value or None

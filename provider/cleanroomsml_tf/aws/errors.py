@@ -53,9 +53,6 @@ def translate_error(error: Exception, context: ModelContext, endpoint: str) -> E
         return MalformedResponseError(
             context, error.problem, request_id=error.request_id, endpoint=endpoint
         )
-    if isinstance(error, bx.PaginationError) and "same next token" in str(error):
-        message = "the same nextToken came back twice in a row: the listing would never end"
-        return MalformedResponseError(context, message, endpoint=endpoint)
     if isinstance(error, ResponseParserError):
         message = " ".join(str(error).split())
         return MalformedResponseError(context, shown(message, 200), endpoint=endpoint)
@@ -134,24 +131,40 @@ def is_certificate_rejected(error: BaseException) -> bool:
     return _wraps(error, (ssl.SSLCertVerificationError, CertificateError))
 
 
+X509_V_ERR_HOSTNAME_MISMATCH = 62
+"""OpenSSL's verification result for a certificate issued to another host name."""
+
+
 def is_host_name_rejected(error: BaseException) -> bool:
     """True when the certificate was rejected for naming another host (urllib3's check, or
-    ``ssl``'s "Hostname mismatch")."""
+    ``ssl``'s, whose ``verify_code`` says so)."""
+    import ssl
+
     from urllib3.util.ssl_match_hostname import CertificateError
 
-    return _wraps(error, CertificateError) or "Hostname mismatch" in str(error)
+    if _wraps(error, CertificateError):
+        return True
+    found = _wrapped(error, ssl.SSLCertVerificationError)
+    return getattr(found, "verify_code", None) == X509_V_ERR_HOSTNAME_MISMATCH
 
 
 def _wraps(
     error: BaseException, kind: type[BaseException] | tuple[type[BaseException], ...]
 ) -> bool:
+    return _wrapped(error, kind) is not None
+
+
+def _wrapped(
+    error: BaseException, kind: type[BaseException] | tuple[type[BaseException], ...]
+) -> BaseException | None:
+    """``error`` or the first exception it wraps that is a ``kind`` (None when none is)."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         if isinstance(current, kind):
-            return True
+            return current
         seen.add(id(current))
         wrapped: Any = getattr(current, "kwargs", {}).get("error")  # botocore keeps the cause here
         current = wrapped if isinstance(wrapped, BaseException) else (
             current.__cause__ or current.__context__)
-    return False
+    return None

@@ -62,21 +62,27 @@ class Resolver:
         """Normalized summaries of every trained model of a collaboration (all pages)."""
         validate_field("collaboration_identifier", collaboration_identifier)
         context = ModelContext(collaboration_identifier)
-        paginator = self.connection.client.get_paginator("list_collaboration_trained_models")
+        client = self.connection.client
 
         def fetch_all() -> list[dict[str, Any]]:
+            # Pages are fetched here, not by botocore's paginator: a token seen before (the
+            # same one again, or a cycle) means the listing would never end, and is refused
+            # by name before the next request.
             summaries: list[dict[str, Any]] = []
-            tokens: set[str] = set()  # a token seen before means the listing would never end
-            for page in paginator.paginate(collaborationIdentifier=collaboration_identifier):
+            tokens: set[str] = set()
+            params: dict[str, Any] = {"collaborationIdentifier": collaboration_identifier}
+            while True:
+                page = client.list_collaboration_trained_models(**params)
                 items, token = _normalized(page, record_table.normalize_page)
                 summaries.extend(items)
-                if token is not None and token in tokens:
+                if not token:  # absent, null or empty: the last page (as botocore's paginator)
+                    return summaries
+                if token in tokens:
                     raise MalformedDataError(
                         f"nextToken {shown(token)} came back on page {len(tokens) + 1}: the "
                         "listing would never end", request_id=_request_id(page))
-                if token is not None:
-                    tokens.add(token)
-            return summaries
+                tokens.add(token)
+                params["nextToken"] = token
 
         return self._call(context, fetch_all)
 

@@ -1,17 +1,36 @@
-"""Retries and the per-call deadline.
+"""Retries and the per-call deadline: the one retry policy, through botocore's public events.
 
 A :class:`Deadline` bounds one whole call (retries, back-off and the pages of a listing) on
-the thread that makes it; the hooks here, registered on every client
-:mod:`cleanroomsml_tf.aws.connection` builds, make botocore respect it.
+the thread that makes it; :class:`RetryPolicy` (botocore's ``needs-retry`` event) decides every
+retry and :func:`refuse_late_sends` (``before-send``) stops a request that would start after the
+deadline. :mod:`cleanroomsml_tf.aws.connection` registers both on every client it builds, whose
+botocore ``Config`` says ``total_max_attempts=1``: botocore never retries on its own.
 """
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from typing import Any
 
 from cleanroomsml_tf.aws.errors import DeadlineExceeded, is_hopeless
+
+BACKOFF_BASE = 1.0
+"""Seconds: the first retry waits a random time up to this, each further one up to twice as long."""
+MAX_BACKOFF = 20.0
+"""Seconds: no back-off waits longer (botocore's ``standard`` mode has the same cap)."""
+MIN_BACKOFF = 0.001
+THROTTLING_CODES = frozenset((
+    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+    "TooManyRequestsException", "ProvisionedThroughputExceededException",
+    "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+    "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+    "EC2ThrottledException",
+))
+"""Error codes retried as throttling: the list of botocore's ``standard`` retry mode."""
+TRANSIENT_CODES = frozenset(("RequestTimeout", "RequestTimeoutException"))
+RETRIED_STATUSES = frozenset((429, 500, 502, 503, 504))
 
 
 class Deadline:
@@ -41,48 +60,63 @@ def refuse_late_sends(client: Any, deadline: Deadline) -> None:
     client.meta.events.register("before-send.cleanroomsml", refuse_late_send)
 
 
-def bound_botocore_retries(client: Any, deadline: Deadline) -> None:
-    """Three changes to botocore's own retry handler, for which botocore has no setting.
+class RetryPolicy:
+    """Which failures to retry, how long to back off, and when to stop: botocore's ``needs-retry``
+    event handler for one client.
 
-    * No retry of what no retry can mend (:func:`~cleanroomsml_tf.aws.errors.is_hopeless`: a
-      refused connection, a rejected certificate), nor once the deadline has passed: the
-      caller gets the error at once.
-    * No client-side retry quota. In ``standard`` and ``adaptive`` modes a client shares one
-      quota of 500 tokens: each retry takes 5 (throttling) or 14 (other errors), and only a
-      success gives some back. Under sustained throttling the 1,000 lookups of a drift check
-      through the one shared client drain it, and from then on calls fail at their first error,
-      long before ``max_attempts`` (7 to 20 of 1,000 entries lost at 30% throttling and 5%
-      errors). Terraform's AWS provider users hit the same wall
-      (hashicorp/terraform-provider-aws#34669, #36094). ``max_attempts`` and the deadline bound
-      every call instead.
-    * No back-off sleep that would end past the deadline: the call ends at once with its last
-      real error ("throttled ... gave up after N attempts") instead of sleeping up to 20 s
-      beyond the timeout and then timing out.
+    botocore itself is configured not to retry (``total_max_attempts=1``), so this is the only
+    retry decision, made through botocore's public event (a handler returning the seconds to
+    sleep makes botocore retry the request, ``None`` ends the call with its result or error):
 
-    The handler is found under the id botocore registers it with; if that ever changes, this
-    does nothing and tests/test_reliability.py and tests/test_tls.py fail.
+    * retried: throttling (the error codes botocore's ``standard`` mode treats as throttling,
+      and HTTP 429), transient errors (HTTP 500/502/503/504, ``RequestTimeout``...), dropped or
+      timed-out connections;
+    * never retried: what no retry can mend (:func:`~cleanroomsml_tf.aws.errors.is_hopeless`: a
+      refused connection, a rejected certificate), nor anything once the deadline has passed;
+    * back-off: full jitter, a random wait of up to ``min(20 s, 1 s * 2**(attempt - 1))`` (the
+      same curve as botocore's ``standard`` mode); a back-off that would end past the deadline
+      is not slept: the call ends at once with its last real error;
+    * at most ``max_attempts`` tries per request (each page of a listing is a request);
+    * no client-wide retry quota: ``max_attempts`` and the deadline bound every call (a shared
+      quota, as in botocore's ``standard`` mode, runs dry under sustained throttling and then
+      fails calls at their first error; see docs/architecture.md for the measurement).
     """
-    from botocore.retries.quota import RetryQuota
 
-    events = client.meta.events
-    service = client.meta.service_model.service_id.hyphenize()
-    event, unique_id = f"needs-retry.{service}", f"retry-config-{service}"
-    registered = getattr(getattr(events, "_emitter", None), "_unique_id_handlers", {})
-    botocore_retry = (registered.get(unique_id) or {}).get("handler")
-    if botocore_retry is None:
-        return
-    checker = getattr(getattr(botocore_retry, "__self__", None), "_retry_quota", None)
-    if checker is not None and hasattr(checker, "_quota"):  # standard.RetryQuotaChecker
-        checker._quota = RetryQuota(initial_capacity=2**62)
+    def __init__(self, max_attempts: int, deadline: Deadline,
+                 sleep_cap: float = MAX_BACKOFF) -> None:
+        self.max_attempts = max_attempts
+        self.deadline = deadline
+        self.sleep_cap = sleep_cap
 
-    def retry_within_deadline(**kwargs: Any) -> Any:
-        # False ("do not retry") ends the call with its last real error, before any sleep.
-        if is_hopeless(kwargs.get("caught_exception")) or deadline.passed():
-            return False
-        delay = botocore_retry(**kwargs)  # seconds to sleep before retrying; None: no retry
-        if delay and deadline.passed(after=delay):
-            return False
-        return delay
+    def __call__(self, attempts: int = 1, response: Any = None,
+                 caught_exception: BaseException | None = None, **_: Any) -> float | None:
+        if attempts >= self.max_attempts or self.deadline.passed():
+            return None
+        if not is_retryable(response, caught_exception):
+            return None
+        delay = random.uniform(0, min(self.sleep_cap, BACKOFF_BASE * 2 ** (attempts - 1)))
+        if self.deadline.passed(after=delay):
+            return None
+        return max(delay, MIN_BACKOFF)  # a positive number: botocore retries on any non-None
 
-    events.unregister(event, unique_id=unique_id)
-    events.register(event, retry_within_deadline, unique_id=unique_id)
+
+def is_retryable(response: Any, caught_exception: BaseException | None) -> bool:
+    """True for a throttled or transient failure (a response or an exception), unless hopeless."""
+    from botocore.exceptions import ConnectionError as BotocoreConnectionError
+    from botocore.exceptions import HTTPClientError
+
+    if caught_exception is not None:
+        return (isinstance(caught_exception, BotocoreConnectionError | HTTPClientError)
+                and not is_hopeless(caught_exception))
+    if response is None:
+        return False
+    http_response, parsed = response
+    status = getattr(http_response, "status_code", 0)
+    code = (parsed.get("Error") or {}).get("Code") if isinstance(parsed, dict) else None
+    return status in RETRIED_STATUSES or code in THROTTLING_CODES or code in TRANSIENT_CODES
+
+
+def register_retry_policy(client: Any, max_attempts: int, deadline: Deadline) -> None:
+    """Make :class:`RetryPolicy` the retry decision of ``client`` (configured with botocore's
+    ``total_max_attempts=1``)."""
+    client.meta.events.register("needs-retry.cleanroomsml", RetryPolicy(max_attempts, deadline))

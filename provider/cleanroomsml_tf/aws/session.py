@@ -1,7 +1,8 @@
-"""boto3 sessions: shared config and credentials files, profile, region, assume-role.
+"""botocore sessions: shared config and credentials files, profile, region, assume-role.
 
-Sessions are not thread-safe, so they never leave :mod:`cleanroomsml_tf.aws` (the shared
-client built from one is).
+Only botocore's public session API (``set_config_variable``, ``get_scoped_config``,
+``register_component``, ``create_client``). Sessions are not thread-safe, so they never leave
+:mod:`cleanroomsml_tf.aws` (the shared client built from one is).
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from cleanroomsml_tf.model.errors import ConfigurationError
 
 
 def session(settings: ClientSettings) -> Any:
-    """A boto3 session for the settings' files, profile and region (not yet assume-role)."""
-    import boto3
+    """A botocore session for the settings' files, profile and region (not yet assume-role)."""
     import botocore.exceptions
     import botocore.session
 
@@ -27,28 +27,54 @@ def session(settings: ClientSettings) -> Any:
         core.set_config_variable(
             "credentials_file", os.path.expanduser(settings.shared_credentials_files[0])
         )
+    if settings.profile is not None:
+        core.set_config_variable("profile", settings.profile)
     # AWS_REGION wins over AWS_DEFAULT_REGION in the other SDKs and in Terraform's AWS provider;
     # botocore only reads the latter.
     region = settings.region or os.environ.get("AWS_REGION") or None
+    if region is not None:
+        core.set_config_variable("region", region)
     try:
-        return boto3.session.Session(
-            botocore_session=core, profile_name=settings.profile, region_name=region
-        )
+        core.get_scoped_config()  # reads the files now: an unknown profile fails here, by name
     except botocore.exceptions.ProfileNotFound:
         # botocore's message repeats the name raw (a "\r" in it would break the one line)
         raise ConfigurationError(
             f"invalid profile {settings.profile!r}: expected a profile of the shared AWS config "
             "files; it could not be found"
         ) from None
+    return core
 
 
-def assumed_session(base: Any, role: AssumeRole, region: str | None) -> Any:
-    """A session whose credentials come from STS AssumeRole and refresh themselves."""
-    import boto3
-    from botocore.credentials import DeferredRefreshableCredentials
-    from botocore.session import Session as CoreSession
+def region_of(core: Any) -> str | None:
+    """The region the session's configuration names (argument, environment or profile)."""
+    return core.get_config_variable("region") or None
 
-    sts = base.client("sts", region_name=region)
+
+def profile_value(core: Any, name: str) -> Any:
+    """A value of the selected profile (``None`` when unset, or when the files cannot be read:
+    a broken config file surfaces later, with botocore's own message)."""
+    try:
+        return core.get_scoped_config().get(name)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def assumed_session(base: Any, role: AssumeRole, region_name: str | None) -> Any:
+    """A session whose credentials come from STS AssumeRole (called with ``base``'s credentials)
+    and refresh themselves before they expire.
+
+    botocore's public extension point: a :class:`botocore.credentials.CredentialProvider` whose
+    ``load`` returns :class:`botocore.credentials.DeferredRefreshableCredentials`, installed as
+    the session's ``credential_provider`` component.
+    """
+    import botocore.session
+    from botocore.credentials import (
+        CredentialProvider,
+        CredentialResolver,
+        DeferredRefreshableCredentials,
+    )
+
+    sts = base.create_client("sts", region_name=region_name)
 
     def fetch() -> dict[str, str]:
         params: dict[str, Any] = {
@@ -65,6 +91,15 @@ def assumed_session(base: Any, role: AssumeRole, region: str | None) -> Any:
             "expiry_time": creds["Expiration"].isoformat(),
         }
 
-    core = CoreSession()
-    core._credentials = DeferredRefreshableCredentials(fetch, "assume-role")
-    return boto3.session.Session(botocore_session=core, region_name=region)
+    class AssumeRoleCredentials(CredentialProvider):  # type: ignore[misc]
+        METHOD = "assume-role"
+        CANONICAL_NAME = "cleanroomsml-tf-assume-role"
+
+        def load(self) -> Any:
+            return DeferredRefreshableCredentials(fetch, self.METHOD)
+
+    core = botocore.session.Session()
+    core.register_component("credential_provider", CredentialResolver([AssumeRoleCredentials()]))
+    if region_name is not None:
+        core.set_config_variable("region", region_name)
+    return core

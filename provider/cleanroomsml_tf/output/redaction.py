@@ -101,15 +101,15 @@ def register_secret(*values: str | None) -> None:
         _registered = _registered | fresh
 
 
-def watch_client(client: Any) -> None:
-    """Redact the credentials ``client`` signs with (refreshed ones too) and any session token
+def watch_client(client: Any, credentials: Any = None) -> None:
+    """Redact the credentials ``client`` signs with (``credentials``: a botocore
+    ``Credentials``, refreshed ones too, read as each request is signed) and any session token
     it sends; a no-op unless :func:`enable` was called, so the request path stays untouched
     when logging is off."""
     if not _enabled:
         return
 
-    def before_sign(request_signer: Any = None, **_: Any) -> None:
-        credentials = getattr(request_signer, "_credentials", None)
+    def before_sign(**_: Any) -> None:
         if credentials is None:
             return
         try:
