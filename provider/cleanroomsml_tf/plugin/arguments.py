@@ -3,7 +3,9 @@
 The companion of the attribute table (:mod:`cleanroomsml_tf.model.record`, what the data sources
 *export*): the Terraform plugin builds its schema from these rows (``plugin/schema.py``), the
 CDKTF bindings take their keyword arguments from them (tested), and the docs describe them.
-Pure data, no import beyond the record table: the plugin reads it.
+Pure data (the record table and the client defaults, nothing of the ``tf`` framework): the
+plugin, the CDKTF binding and the docs read it. Each data source's type name is written here,
+once.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ ArgKind = Literal["string", "number", "bool", "list", "block"]
 
 PROVIDER_TYPE = "cleanroomsml"
 """The provider's local name (``terraform_resource_type`` of the provider)."""
+
+TYPE_PREFIX = f"{PROVIDER_TYPE}_"
+"""Every data source's type name starts with this."""
 
 MODEL_DATA_SOURCE = "cleanroomsml_collaboration_trained_model"
 """Terraform type of the one-model data source."""

@@ -18,6 +18,7 @@ from tf.utils import Diagnostics
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
 from cleanroomsml_tf.aws.settings import ClientSettings, insecure_warning
+from cleanroomsml_tf.plugin.arguments import TYPE_PREFIX
 from cleanroomsml_tf.plugin.config import settings_from_config
 from cleanroomsml_tf.plugin.diagnostics import add_exception
 
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from tf.iface import DataSource, Resource
 
     from cleanroomsml_tf.aws.resolver import Resolver
-
-TYPE_PREFIX = "cleanroomsml_"
 
 
 def provider_schema() -> Schema:
@@ -81,11 +80,11 @@ class CleanroomsmlProvider:
         return provider_schema()
 
     def get_data_sources(self) -> list[type[DataSource]]:
-        """Both data sources (imported here so the schema modules load only when asked)."""
-        from cleanroomsml_tf.plugin.data_sources.trained_model import TrainedModelDataSource
-        from cleanroomsml_tf.plugin.data_sources.trained_models import TrainedModelsDataSource
+        """Every data source, as registered in :mod:`cleanroomsml_tf.plugin.data_sources`
+        (imported here so the schema modules load only when asked)."""
+        from cleanroomsml_tf.plugin.data_sources import registered
 
-        return [TrainedModelDataSource, TrainedModelsDataSource]
+        return list(registered())
 
     def get_resources(self) -> list[type[Resource]]:
         """No resources: this provider only reads."""
@@ -98,8 +97,8 @@ class CleanroomsmlProvider:
         return list(functions())
 
     def new_data_source(self, klass: type[DataSource]) -> DataSource:
-        """A data source instance bound to this provider (for its resolver)."""
-        return klass(self)  # type: ignore[call-arg]
+        """A data source instance, handed this provider's resolver (its provider data)."""
+        return klass(lambda: self.resolver)  # type: ignore[call-arg]
 
     # --- configuration ------------------------------------------------------------------------
     def validate_config(self, diags: Diagnostics, config: Mapping[str, Any] | None) -> None:

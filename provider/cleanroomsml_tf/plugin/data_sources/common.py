@@ -1,4 +1,4 @@
-"""What both data sources share: bound to the provider, every failure a diagnostic.
+"""What both data sources share: the provider's resolver, every failure a diagnostic.
 
 A data source subclass names itself (``NAME``), builds its schema, and implements
 ``check(diags, config)`` (``terraform validate``) and ``fetch(diags, config)`` (the read).
@@ -8,7 +8,7 @@ never shows a Python traceback or "Exception calling application".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from tf.iface import ReadDataContext
@@ -20,7 +20,7 @@ from cleanroomsml_tf.model.identifiers import prefix_problem, validate_field
 from cleanroomsml_tf.plugin.diagnostics import add_exception, add_invalid_input
 
 if TYPE_CHECKING:
-    from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
+    from cleanroomsml_tf.aws.resolver import Resolver
     from cleanroomsml_tf.plugin.values import Path, Refinement
 
 
@@ -62,8 +62,14 @@ class ProviderDataSource:
     IDENTIFIERS: tuple[str, ...] = ()
     """Arguments checked against the service model's identifier patterns."""
 
-    def __init__(self, provider: CleanroomsmlProvider) -> None:
-        self.provider = provider
+    def __init__(self, resolver: Callable[[], Resolver]) -> None:
+        self._resolver = resolver
+
+    @property
+    def resolver(self) -> Resolver:
+        """The provider's shared resolver (its provider data, handed over when the data source
+        is made; called at read time, after Terraform has configured the provider)."""
+        return self._resolver()
 
     @classmethod
     def get_name(cls) -> str:

@@ -17,7 +17,7 @@ from tf.utils import Diagnostics
 from cleanroomsml_tf.model.errors import ModelContext
 from cleanroomsml_tf.model.identifiers import ModelRef
 from cleanroomsml_tf.model.record import TRAINED_MODEL, check_status
-from cleanroomsml_tf.plugin.arguments import MODEL_ARGUMENTS
+from cleanroomsml_tf.plugin.arguments import MODEL_ARGUMENTS, MODEL_DATA_SOURCE, TYPE_PREFIX
 from cleanroomsml_tf.plugin.data_sources.common import (
     ProviderDataSource,
     validate_known_identifiers,
@@ -56,7 +56,7 @@ def validate_allowed_statuses(diags: Diagnostics, config: dict[str, Any], name: 
 class TrainedModelDataSource(ProviderDataSource):
     """Reads one trained model (latest version unless ``version_identifier`` is set)."""
 
-    NAME = "collaboration_trained_model"
+    NAME = MODEL_DATA_SOURCE.removeprefix(TYPE_PREFIX)
     IDENTIFIERS = IDENTIFIERS
 
     @classmethod
@@ -92,7 +92,7 @@ class TrainedModelDataSource(ProviderDataSource):
         validate_allowed_statuses(diags, config, "allowed_statuses")
         if diags.has_errors():
             return None
-        record = self.provider.resolver.get_trained_model(ref)
+        record = self.resolver.get_trained_model(ref)
         allowed = _known_strings(config.get("allowed_statuses"))
         context = ModelContext(
             ref.collaboration_identifier, ref.trained_model_arn, ref.version_identifier

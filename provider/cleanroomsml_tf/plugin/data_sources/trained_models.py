@@ -16,7 +16,12 @@ from tf.types import List, String, Unknown
 from tf.utils import Diagnostics
 
 from cleanroomsml_tf.model.record import TRAINED_MODEL_SUMMARY
-from cleanroomsml_tf.plugin.arguments import MODELS_ARGUMENTS, TRAINED_MODELS_ATTRIBUTE
+from cleanroomsml_tf.plugin.arguments import (
+    MODELS_ARGUMENTS,
+    MODELS_DATA_SOURCE,
+    TRAINED_MODELS_ATTRIBUTE,
+    TYPE_PREFIX,
+)
 from cleanroomsml_tf.plugin.data_sources.common import (
     ProviderDataSource,
     validate_known_identifiers,
@@ -53,7 +58,7 @@ def select(
 class TrainedModelsDataSource(ProviderDataSource):
     """Lists a collaboration's trained models, optionally filtered."""
 
-    NAME = "collaboration_trained_models"
+    NAME = MODELS_DATA_SOURCE.removeprefix(TYPE_PREFIX)
     IDENTIFIERS = ("collaboration_identifier",)
 
     @classmethod
@@ -83,7 +88,7 @@ class TrainedModelsDataSource(ProviderDataSource):
         pattern = compile_name_regex(diags, config.get("name_regex"))
         if diags.has_errors():
             return None
-        summaries = self.provider.resolver.list_trained_models(collaboration)  # type: ignore[arg-type]
+        summaries = self.resolver.list_trained_models(collaboration)  # type: ignore[arg-type]
         statuses = config.get("statuses")
         selected = select(summaries, statuses, pattern)
         return {
