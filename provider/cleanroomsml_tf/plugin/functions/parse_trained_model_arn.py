@@ -13,7 +13,7 @@ from tf.gen import tfplugin_pb2 as pb
 
 from cleanroomsml_tf.model.errors import InvalidInputError
 from cleanroomsml_tf.model.identifiers import TrainedModelArn, parse_trained_model_arn
-from cleanroomsml_tf.plugin.functions import Outcome
+from cleanroomsml_tf.plugin.functions.common import Outcome
 from cleanroomsml_tf.plugin.types import Object
 
 _PARTS = tuple(f.name for f in dataclasses.fields(TrainedModelArn))
