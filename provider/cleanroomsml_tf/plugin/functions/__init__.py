@@ -1,9 +1,9 @@
 """Provider functions (Terraform >= 1.8: ``provider::cleanroomsml::NAME(...)``), registered here.
 
 A function is a class (``common.ProviderFunction``) with ``NAME``, ``signature()`` (a
-``tfplugin6.Function`` message) and ``call(arguments) -> Outcome``. The servicer lists them in GetMetadata, GetProviderSchema and
-GetFunctions and runs them in CallFunction. Terraform before 1.8 never asks for functions, so
-offering them costs older versions nothing.
+``tfplugin6.Function`` message) and ``call(arguments) -> Outcome``. The servicer lists them in
+GetMetadata, GetProviderSchema and GetFunctions and runs them in CallFunction. Terraform before
+1.8 never asks for functions, so offering them costs older versions nothing.
 """
 
 from __future__ import annotations
