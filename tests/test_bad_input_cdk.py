@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 
 from cleanroomsml_tf.aws.settings import ClientSettings
 from cleanroomsml_tf.model.errors import CleanroomsmlTfError, InvalidInputError
-from tests.support.cdktf import CHURN_ARN, COLLABORATION, synth_json
-from tests.test_bad_input import (
+from tests.support.bad_input import (
     IDENTIFIERS,
     examples,
     invalid_identifiers,
@@ -25,6 +24,7 @@ from tests.test_bad_input import (
     pattern_of,
     wrong_types,
 )
+from tests.support.cdktf import CHURN_ARN, COLLABORATION, synth_json
 
 pytestmark = pytest.mark.cdktf
 

@@ -10,8 +10,6 @@ at the session emulator, whose ``request_count`` must not move.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,10 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleanroomsml_tf.cli import main
-from tests.support.emulator import run_cli
-from tests.support.example_ids import CHURN, CHURN_V1, COLLABORATION
-from tests.test_bad_input import (
+from tests.support.bad_input import (
+    assert_one_line_error,
     bad_endpoints,
     bad_positive_ints,
     bad_regions,
@@ -34,33 +30,13 @@ from tests.test_bad_input import (
     not_one_of,
     one_bad_identifier,
     pattern_of,
+    run_main,
 )
+from tests.support.emulator import run_cli
+from tests.support.example_ids import CHURN, CHURN_V1, COLLABORATION
 
 GOOD = {"trained_model_arn": CHURN, "collaboration_identifier": COLLABORATION,
         "version_identifier": CHURN_V1}
-
-
-def run_main(argv: list[str]) -> tuple[int, str, str]:
-    """``cleanroomsml-tf ARGV`` in-process: (exit status, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-    return code, out.getvalue(), err.getvalue()
-
-
-def assert_one_line_error(code: int, err: str, prefix: str, *fragments: str) -> str:
-    """Exit 1 with exactly one stderr line starting with ``prefix`` and naming ``fragments``."""
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert code == 1, err
-    assert len(lines) == 1, err
-    assert lines[0].startswith(prefix), lines[0]
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
 
 
 def assert_usage_error(code: int, err: str, prog: str, flag: str, *fragments: str) -> str:

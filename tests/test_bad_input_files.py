@@ -29,19 +29,20 @@ from cleanroomsml_tf.lockfile import store as lockfile_store
 from cleanroomsml_tf.lockfile.synth import resolve_for_synth
 from cleanroomsml_tf.model.identifiers import ModelRef
 from cleanroomsml_tf.model.json_schemas import EMULATOR_DATA, LOCK_FILE, load
-from tests.support.emulator import run_cli
-from tests.support.example_ids import CHURN, COLLABORATION, FRAUD
-from tests.test_bad_input import (
+from tests.support.bad_input import (
     IDENTIFIER_MEMBERS,
     WEIRD,
+    assert_one_line_error,
     example_lock_text,
     examples,
     invalid_identifiers,
     json_values,
     not_json_text,
+    run_main,
     wrong_json_type,
 )
-from tests.test_bad_input_cli import assert_one_line_error, run_main
+from tests.support.emulator import run_cli
+from tests.support.example_ids import CHURN, COLLABORATION, FRAUD
 
 API_IDENTIFIERS = {member: field for field, (_, member) in IDENTIFIER_MEMBERS.items()}
 

@@ -28,8 +28,7 @@ from cleanroomsml_tf.plugin.arguments import (
 )
 from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
 from cleanroomsml_tf.plugin.servicer import ProviderServicer
-from tests.support.example_ids import CHURN, COLLABORATION
-from tests.test_bad_input import (
+from tests.support.bad_input import (
     bad_endpoints,
     bad_regions,
     examples,
@@ -37,6 +36,7 @@ from tests.test_bad_input import (
     not_one_of,
     pattern_of,
 )
+from tests.support.example_ids import CHURN, COLLABORATION
 
 GOOD = {
     MODEL_DATA_SOURCE: {"trained_model_arn": CHURN, "collaboration_identifier": COLLABORATION},
