@@ -103,7 +103,7 @@ def test_demo_runs_in_one_command_under_30_seconds():
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     state_files = set(ROOT.glob("*.tfstate*"))
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "cleanroomsml_tf.demo"], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "scripts/demo.py"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60, check=False)
     elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr

@@ -1,4 +1,4 @@
-"""The demo, one command: ``python -m cleanroomsml_tf.demo`` (``scripts/demo`` runs it).
+"""The demo, one command: ``python scripts/demo.py`` (``scripts/demo`` sets up and runs it).
 
 1. start the local Clean Rooms ML endpoint with the example data (in-process);
 2. synthesize the example CDKTF app (``cdktf.json``'s ``app`` command, into a temp directory);
@@ -210,7 +210,7 @@ def demo(keep: bool = False) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: errors as one line (plus the failing command's output), exit 1."""
-    parser = argparse.ArgumentParser(prog="python -m cleanroomsml_tf.demo",
+    parser = argparse.ArgumentParser(prog="python scripts/demo.py",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the temp directory")
     args = parser.parse_args(argv)
