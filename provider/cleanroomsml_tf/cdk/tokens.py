@@ -241,13 +241,6 @@ Number: TypeAlias = NumberToken | int
 in synth mode. Arithmetic, comparisons and f-strings work the same on both."""
 
 
-def number_token(value: Any) -> Any:
-    """Wrap a cdktf number token in :class:`NumberToken`; leave resolved numbers alone."""
-    if isinstance(value, float) and cdktf_module().Token.is_unresolved(value):
-        return NumberToken(value)
-    return value
-
-
 def as_string(value: Any) -> str:
     """String-safe form of any attribute value: tokens as string tokens, ``None`` as ``""``."""
     if value is None:

@@ -75,93 +75,93 @@ class Attribute:
         return self.kind not in ("object", "list")
 
 
-def _s(
+def _string(
     name: str, api_name: str, description: str, *, enum: bool = False, required: bool = False
 ) -> Attribute:
     return Attribute(name, api_name, "string", description, enum=enum, required=required)
 
 
-def _n(name: str, api_name: str, description: str, *, required: bool = False) -> Attribute:
+def _number(name: str, api_name: str, description: str, *, required: bool = False) -> Attribute:
     return Attribute(name, api_name, "number", description, required=required)
 
 
-def _t(name: str, api_name: str, description: str, *, required: bool = False) -> Attribute:
+def _timestamp(name: str, api_name: str, description: str, *, required: bool = False) -> Attribute:
     return Attribute(name, api_name, "timestamp", description, required=required)
 
 
 TRAINED_MODEL: tuple[Attribute, ...] = (
-    _s("membership_identifier", "membershipIdentifier",
-       "The membership ID of the member that created the trained model.", required=True),
-    _s("collaboration_identifier", "collaborationIdentifier",
-       "The collaboration ID of the collaboration that contains the trained model.",
-       required=True),
-    _s("trained_model_arn", "trainedModelArn", "The ARN of the trained model.", required=True),
-    _s("version_identifier", "versionIdentifier",
-       "The version identifier of this version of the trained model (null on the older API)."),
+    _string("membership_identifier", "membershipIdentifier",
+            "The membership ID of the member that created the trained model.", required=True),
+    _string("collaboration_identifier", "collaborationIdentifier",
+            "The collaboration ID of the collaboration that contains the trained model.",
+            required=True),
+    _string("trained_model_arn", "trainedModelArn", "The ARN of the trained model.", required=True),
+    _string("version_identifier", "versionIdentifier",
+            "The version identifier of this version of the trained model (null on the older API)."),
     Attribute(
         "incremental_training_data_channels", "incrementalTrainingDataChannels", "list",
         "The incremental training data channels used to create this version "
         "(null when the API reports none).",
         children=(
-            _s("channel_name", "channelName",
-               "The name of the incremental training data channel.", required=True),
-            _s("version_identifier", "versionIdentifier",
-               "The version identifier of the base trained model."),
-            _s("model_name", "modelName", "The name of the base trained model.",
-               required=True),
+            _string("channel_name", "channelName",
+                    "The name of the incremental training data channel.", required=True),
+            _string("version_identifier", "versionIdentifier",
+                    "The version identifier of the base trained model."),
+            _string("model_name", "modelName", "The name of the base trained model.",
+                    required=True),
         ),
     ),
-    _s("name", "name", "The name of the trained model.", required=True),
-    _s("description", "description", "The description of the trained model."),
-    _s("status", "status", "The status of the trained model, e.g. ACTIVE.", enum=True,
-       required=True),
+    _string("name", "name", "The name of the trained model.", required=True),
+    _string("description", "description", "The description of the trained model."),
+    _string("status", "status", "The status of the trained model, e.g. ACTIVE.", enum=True,
+            required=True),
     Attribute(
         "status_details", "statusDetails", "object", "Details about the status.",
         children=(
-            _s("status_code", "statusCode", "The status code, for programmatic handling."),
-            _s("message", "message", "The human-readable status message."),
+            _string("status_code", "statusCode", "The status code, for programmatic handling."),
+            _string("message", "message", "The human-readable status message."),
         ),
     ),
-    _s("configured_model_algorithm_association_arn", "configuredModelAlgorithmAssociationArn",
-       "The ARN of the configured model algorithm association used to train the model.",
-       required=True),
+    _string("configured_model_algorithm_association_arn", "configuredModelAlgorithmAssociationArn",
+            "The ARN of the configured model algorithm association used to train the model.",
+            required=True),
     Attribute(
         "resource_config", "resourceConfig", "object",
         "The EC2 resource configuration used to train the model.",
         children=(
-            _n("instance_count", "instanceCount", "The number of training instances."),
-            _s("instance_type", "instanceType", "The training instance type, e.g. ml.m5.xlarge.",
-               enum=True, required=True),
-            _n("volume_size_in_gb", "volumeSizeInGB",
-               "The volume size of each training instance, in GB.", required=True),
+            _number("instance_count", "instanceCount", "The number of training instances."),
+            _string("instance_type", "instanceType",
+                    "The training instance type, e.g. ml.m5.xlarge.", enum=True, required=True),
+            _number("volume_size_in_gb", "volumeSizeInGB",
+                    "The volume size of each training instance, in GB.", required=True),
         ),
     ),
-    _s("training_input_mode", "trainingInputMode",
-       "How training data was made available: File, FastFile or Pipe (null on the older API).",
-       enum=True),
+    _string("training_input_mode", "trainingInputMode",
+            "How training data was made available: File, FastFile or Pipe (null on the older API).",
+            enum=True),
     Attribute(
         "stopping_condition", "stoppingCondition", "object",
         "The stopping condition that determined when training ended.",
         children=(
-            _n("max_runtime_in_seconds", "maxRuntimeInSeconds",
-               "The maximum training run time, in seconds."),
+            _number("max_runtime_in_seconds", "maxRuntimeInSeconds",
+                    "The maximum training run time, in seconds."),
         ),
     ),
-    _s("metrics_status", "metricsStatus", "The status of the model metrics.", enum=True),
-    _s("metrics_status_details", "metricsStatusDetails",
-       "Details about the model metrics status."),
-    _s("logs_status", "logsStatus", "The status of the model logs.", enum=True),
-    _s("logs_status_details", "logsStatusDetails", "Details about the model logs status."),
-    _s("training_container_image_digest", "trainingContainerImageDigest",
-       "The digest of the training container image."),
-    _s("ml_model_training_payer_account_id", "mlModelTrainingPayerAccountId",
-       "The account ID of the member that pays for model training (null when not reported)."),
-    _t("create_time", "createTime",
-       "When the trained model (version) was created, RFC 3339 UTC.", required=True),
-    _t("update_time", "updateTime", "When the trained model was last updated, RFC 3339 UTC.",
-       required=True),
-    _s("creator_account_id", "creatorAccountId",
-       "The account ID of the member that created the trained model.", required=True),
+    _string("metrics_status", "metricsStatus", "The status of the model metrics.", enum=True),
+    _string("metrics_status_details", "metricsStatusDetails",
+            "Details about the model metrics status."),
+    _string("logs_status", "logsStatus", "The status of the model logs.", enum=True),
+    _string("logs_status_details", "logsStatusDetails", "Details about the model logs status."),
+    _string("training_container_image_digest", "trainingContainerImageDigest",
+            "The digest of the training container image."),
+    _string("ml_model_training_payer_account_id", "mlModelTrainingPayerAccountId",
+            "The account ID of the member that pays for model training (null when not reported)."),
+    _timestamp("create_time", "createTime",
+               "When the trained model (version) was created, RFC 3339 UTC.", required=True),
+    _timestamp("update_time", "updateTime",
+               "When the trained model was last updated, RFC 3339 UTC.", required=True),
+    _string("creator_account_id", "creatorAccountId",
+            "The account ID of the member that created the trained model.", required=True),
 )
 """Every member of the GetCollaborationTrainedModel output, in API order."""
 
@@ -315,11 +315,6 @@ def _as_mapping(value: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise MalformedDataError(f"{what} is {shown(value)}, expected an object")
     return value
-
-
-def empty_record() -> dict[str, Any]:
-    """A record with every attribute present and null (used for unknown plan values)."""
-    return {a.name: None for a in TRAINED_MODEL}
 
 
 def iter_leaf_paths(
