@@ -30,7 +30,11 @@ ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_CLEANROOMSML", "AWS_ENDPOINT_URL")
 
 def is_loopback(url: str) -> bool:
     """True when the URL's host is localhost or a loopback address."""
-    host = urllib.parse.urlparse(url).hostname or ""
+    return is_loopback_host(urllib.parse.urlparse(url).hostname or "")
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``)."""
     if host == "localhost":
         return True
     try:

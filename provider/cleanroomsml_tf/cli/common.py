@@ -11,6 +11,7 @@ from typing import Any
 from cleanroomsml_tf.aws.settings import (
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_TIMEOUT,
+    RETRY_MODES,
     ClientSettings,
     insecure_warning,
 )
@@ -68,7 +69,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         "not retried)",
     )
     group.add_argument(
-        "--retry-mode", choices=("standard", "adaptive", "legacy"), help="botocore retry mode"
+        "--retry-mode", choices=RETRY_MODES, help="botocore retry mode"
     )
     group.add_argument(
         "--no-verify-ssl", action="store_true",

@@ -11,7 +11,6 @@ make it serve HTTPS (the URL then starts with ``https://``).
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import signal
 import sys
 import threading
@@ -85,6 +84,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start the emulator, print its URL, serve until SIGINT/SIGTERM."""
+    from cleanroomsml_tf.aws.endpoints import is_loopback_host
     from cleanroomsml_tf.emulator import Emulator, load_data_file
     from cleanroomsml_tf.emulator.server import IDLE_TIMEOUT
 
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         emulator.start()
         host, port = emulator.address
-        if not _is_loopback(host):
+        if not is_loopback_host(host):
             print(f"cleanroomsml-tf emulator: warning: listening on {host}:{port}, reachable "
                   "from other machines (no authentication); the default --host 127.0.0.1 "
                   "keeps it on this machine", file=sys.stderr, flush=True)
@@ -122,13 +122,6 @@ def run(args: argparse.Namespace) -> int:
         emulator.stop()
         _restore(previous)
     return 0
-
-
-def _is_loopback(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
 
 
 def _on_signals(handler: Any) -> dict[int, Any]:

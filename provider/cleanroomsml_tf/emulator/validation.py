@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from cleanroomsml_tf.model.json_schemas import EMULATOR_DATA, validator
+from cleanroomsml_tf.model.json_schemas import EMULATOR_DATA, TIMESTAMP_PATTERN, validator
 from cleanroomsml_tf.model.record import TRAINED_MODEL, Attribute, parse_timestamp
 
 
@@ -66,7 +66,7 @@ def _describe(document: Any, error: Any) -> str:
         extra = sorted(k for k in error.instance if k not in known)
         return _join(where, parts, "unknown field (not a member of the API response)",
                      missing_field=extra[0] if extra else None)
-    if error.validator == "pattern" and error.schema.get("pattern", "").startswith("^\\d{4}"):
+    if error.validator == "pattern" and error.schema.get("pattern") == TIMESTAMP_PATTERN:
         return _join(where, parts, f"{error.instance!r} is not an ISO-8601 timestamp "
                      "such as 2026-01-31T12:00:00Z")
     return _join(where, parts, error.message)

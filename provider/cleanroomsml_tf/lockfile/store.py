@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -167,27 +166,12 @@ def _entry_from_json(key: str, value: Mapping[str, Any], path: Path) -> LockEntr
             f"entry {shown}: record version_identifier {record['version_identifier']!r} "
             f"does not match the requested version",
         )
-    if not _is_resolved_at(value["resolved_at"]):
+    if not record_table.is_rfc3339_utc(value["resolved_at"]):
         raise LockFileError(
             path, f"entry {shown}: resolved_at {value['resolved_at']!r} is not an RFC 3339 UTC "
             "timestamp such as 2026-09-01T08:00:00Z",
         )
     return LockEntry(ref, dict(record), value["resolved_at"])
-
-
-_RESOLVED_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z")
-
-
-def _is_resolved_at(text: str) -> bool:
-    # The schema's pattern, as Python's jsonschema applies it (re.search), lets near misses
-    # through: "\d" takes any Unicode digit and "$" a trailing newline; nor is 2026-13-45 a date.
-    if _RESOLVED_AT.fullmatch(text) is None:
-        return False
-    try:
-        record_table.parse_timestamp(text)
-    except ValueError:
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------- writing

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cleanroomsml_tf.model.record import TRAINED_MODEL, Attribute
+from cleanroomsml_tf.model.record import RFC3339_UTC_PATTERN, TRAINED_MODEL, Attribute
 
 EMULATOR_DATA = "emulator-data.schema.json"
 LOCK_FILE = "lockfile.schema.json"
@@ -71,7 +71,7 @@ _JSON_TYPES: dict[str, Any] = {
     "number": {"type": ["integer", "null"]},
     "timestamp": {
         "type": ["string", "null"],
-        "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$",
+        "pattern": RFC3339_UTC_PATTERN,
     },
 }
 
@@ -160,7 +160,7 @@ def lockfile_json_schema() -> dict[str, Any]:
                     "record": {"$ref": "#/$defs/record"},
                     "resolved_at": {
                         "type": "string",
-                        "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$",
+                        "pattern": RFC3339_UTC_PATTERN,
                         "description": "When the record was resolved, RFC 3339 UTC.",
                     },
                 },

@@ -34,6 +34,7 @@ This module imports nothing heavy: the Terraform plugin reads it at start-up.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -181,6 +182,25 @@ BY_NAME: dict[str, Attribute] = {a.name: a for a in TRAINED_MODEL}
 
 LIST_MEMBER = "collaborationTrainedModels"
 """The (required) member of a ListCollaborationTrainedModels page that holds the summaries."""
+
+
+RFC3339_UTC_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"
+"""A normalized timestamp (what :func:`format_timestamp` writes), as a JSON Schema pattern."""
+
+
+def is_rfc3339_utc(text: str) -> bool:
+    r"""True for a normalized timestamp that is a real date and time (2026-13-45 is not).
+
+    Stricter than the pattern as Python's jsonschema applies it (``re.search``): there ``\d``
+    takes any Unicode digit and ``$`` a trailing newline.
+    """
+    if re.fullmatch(RFC3339_UTC_PATTERN, text, re.ASCII) is None:
+        return False
+    try:
+        parse_timestamp(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_timestamp(value: str) -> _dt.datetime:
