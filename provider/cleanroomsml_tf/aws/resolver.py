@@ -14,12 +14,13 @@ botocore parses it (:mod:`cleanroomsml_tf.aws.responses`): a malformed one fails
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from cleanroomsml_tf.aws.connection import Connection, connect
 from cleanroomsml_tf.aws.errors import translate_error
-from cleanroomsml_tf.aws.settings import DEFAULT_TIMEOUT, ClientSettings
+from cleanroomsml_tf.aws.settings import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, ClientSettings
 from cleanroomsml_tf.model import record as record_table
 from cleanroomsml_tf.model.errors import MalformedDataError, ModelContext, shown
 from cleanroomsml_tf.model.identifiers import ModelRef, validate_field
@@ -85,6 +86,44 @@ class Resolver:
                 params["nextToken"] = token
 
         return self._call(context, fetch_all)
+
+    def get_many(
+        self,
+        refs: Sequence[ModelRef],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[dict[str, Any] | Exception]:
+        """The records of ``refs``, looked up concurrently through the one shared client (at
+        most ``concurrency`` at once): in ``refs`` order, each the normalized record or the
+        exception its lookup raised (never raised here, so one failure hides no other).
+
+        ``progress(done, total)`` is called after each lookup ends, in completion order.
+        """
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        def one(ref: ModelRef) -> dict[str, Any] | Exception:
+            try:
+                return self.get_trained_model(ref)
+            except Exception as error:  # noqa: BLE001 - a result like any other
+                return error
+
+        if not refs:
+            return []
+        with contextlib.suppress(Exception):
+            # Build the shared client and load the service model once, before the workers
+            # start, instead of every worker racing for them; a failure here comes back per
+            # ref, with its context, from get_trained_model.
+            _ = self.connection
+            refs[0].validate()
+        outcomes: list[dict[str, Any] | Exception] = [RuntimeError("not looked up")] * len(refs)
+        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(refs)))) as pool:
+            futures = {pool.submit(one, ref): index for index, ref in enumerate(refs)}
+            for done, future in enumerate(as_completed(futures), start=1):
+                outcomes[futures[future]] = future.result()
+                if progress is not None:
+                    progress(done, len(refs))
+        return outcomes
 
     def _call(self, context: ModelContext, call: Callable[[], T]) -> T:
         connection = self.connection

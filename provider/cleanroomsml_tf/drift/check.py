@@ -15,19 +15,18 @@ Exit codes (:attr:`DriftReport.exit_code`) follow ``terraform plan -detailed-exi
 drift, 2 drift, 1 the check failed. Drift found beside unchecked entries is still 1: the report
 is incomplete, and a green-or-red signal must not hide that some models went unchecked.
 
-Entries are checked concurrently through one :class:`Resolver` (one shared, thread-safe botocore
-client and connection pool) by a bounded thread pool.
+Entries are looked up concurrently through one resolver
+(:meth:`cleanroomsml_tf.aws.resolver.Resolver.get_many`: one shared, thread-safe botocore client
+and connection pool, a bounded thread pool).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -252,18 +251,19 @@ def _newer_version(locked: dict[str, Any], live: dict[str, Any]) -> Finding | No
     return None
 
 
-def check_entry(entry: LockEntry, resolver: Any, fields: Sequence[str]) -> EntryResult:
-    """Re-resolve one entry and compare; never raises for lookup failures (they are results)."""
-    try:
-        live = resolver.get_trained_model(entry.ref)
-    except ModelNotFoundError:
+def entry_result(
+    entry: LockEntry, outcome: dict[str, Any] | Exception, fields: Sequence[str]
+) -> EntryResult:
+    """One entry's result given its lookup's outcome (the live record, or the error the lookup
+    raised): a failed lookup is a result too, never an exception."""
+    if isinstance(outcome, ModelNotFoundError):
         return EntryResult(entry, "drifted", (Finding("missing", None),))
-    except CleanroomsmlTfError as error:
-        return EntryResult(entry, "unchecked", error=str(error), error_kind=error.summary)
-    except Exception as error:  # noqa: BLE001 - one broken entry must not sink the whole report
-        message = f"{type(error).__name__}: {error}"
+    if isinstance(outcome, CleanroomsmlTfError):
+        return EntryResult(entry, "unchecked", error=str(outcome), error_kind=outcome.summary)
+    if isinstance(outcome, Exception):  # one broken entry must not sink the whole report
+        message = f"{type(outcome).__name__}: {outcome}"
         return EntryResult(entry, "unchecked", error=message, error_kind="internal error")
-    findings = tuple(compare(entry, live, fields))
+    findings = tuple(compare(entry, outcome, fields))
     return EntryResult(entry, "drifted" if findings else "clean", findings)
 
 
@@ -347,23 +347,7 @@ def _run(
     concurrency: int,
     progress: Callable[[int, int], None] | None,
 ) -> list[EntryResult]:
-    if not entries:
-        return []
-    _warm_up(resolver, entries[0])
-    results: list[EntryResult] = []
-    with ThreadPoolExecutor(max_workers=min(concurrency, len(entries))) as pool:
-        futures = [pool.submit(check_entry, entry, resolver, fields) for entry in entries]
-        for done, future in enumerate(as_completed(futures), start=1):
-            results.append(future.result())
-            if progress is not None:
-                progress(done, len(entries))
-    return results
-
-
-def _warm_up(resolver: Any, entry: LockEntry) -> None:
-    # Build the shared client and load the service model once, before the workers start,
-    # instead of every worker racing for them; a failure here is reported per entry, with
-    # context, by check_entry.
-    with contextlib.suppress(Exception):
-        _ = resolver.connection
-        entry.ref.validate()
+    outcomes = resolver.get_many([entry.ref for entry in entries], concurrency=concurrency,
+                                 progress=progress)
+    return [entry_result(entry, outcome, fields)
+            for entry, outcome in zip(entries, outcomes, strict=True)]

@@ -59,27 +59,22 @@ def add(ref: ModelRef, path: Path, *, settings: ClientSettings | None = None) ->
 
 
 def resolve_many(
-    refs: Sequence[ModelRef], resolver: Any, path: Path | str, *,
+    refs: Sequence[ModelRef], resolver: Resolver, path: Path | str, *,
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> dict[str, dict[str, Any]]:
-    """Resolve ``refs`` concurrently through one resolver: ``{ref.key: record}``.
+    """Resolve ``refs`` concurrently through one resolver (:meth:`Resolver.get_many`):
+    ``{ref.key: record}``.
 
     All or nothing: when any fails, :class:`LockUpdateFailedError` names the first failure (in
     ``refs`` order) and how many others failed, so callers write nothing.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    def one(ref: ModelRef) -> dict[str, Any] | CleanroomsmlTfError:
-        try:
-            return resolver.get_trained_model(ref)
-        except CleanroomsmlTfError as error:
-            return error
-
-    if not refs:
-        return {}
-    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(refs)))) as pool:
-        outcomes = list(pool.map(one, refs))
+    outcomes = resolver.get_many(refs, concurrency=concurrency)
+    unexpected = [o for o in outcomes
+                  if isinstance(o, Exception) and not isinstance(o, CleanroomsmlTfError)]
+    if unexpected:
+        raise unexpected[0]
     failures = [o for o in outcomes if isinstance(o, CleanroomsmlTfError)]
     if failures:
         raise LockUpdateFailedError(path, failures[0], len(failures) - 1)
-    return {ref.key: outcome for ref, outcome in zip(refs, outcomes, strict=True)}  # type: ignore[misc]
+    return {ref.key: outcome for ref, outcome in zip(refs, outcomes, strict=True)
+            if not isinstance(outcome, Exception)}
