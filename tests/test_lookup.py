@@ -206,8 +206,12 @@ def test_provider_timeout_bounds_every_stage_and_insecure_turns_verification_off
 
 
 def test_client_defaults_come_from_the_named_constants(emulator):
-    client = connect(ClientSettings(endpoint_url=emulator.url)).client
-    assert client.meta.config.retries["total_max_attempts"] == DEFAULT_MAX_ATTEMPTS
+    connection = connect(ClientSettings(endpoint_url=emulator.url))
+    client = connection.client
+    # botocore makes one attempt per request; the retry policy makes up to max_attempts.
+    assert client.meta.config.retries["total_max_attempts"] == 1
+    assert connection.retry_policy is not None
+    assert connection.retry_policy.max_attempts == DEFAULT_MAX_ATTEMPTS
     assert client.meta.config.read_timeout == min(DEFAULT_TIMEOUT, 60)
     short = connect(ClientSettings(endpoint_url=emulator.url, deadline=3)).client
     assert short.meta.config.read_timeout == 3 and short.meta.config.connect_timeout == 3

@@ -28,13 +28,14 @@ from cleanroomsml_tf.aws.settings import (
 
 
 class Connection:
-    """A ready client plus where it points (for error messages) and the per-thread deadline
-    its hooks honour. Thread-safe to share."""
+    """A ready client plus where it points (for error messages), the per-thread deadline its
+    hooks honour and its retry policy. Thread-safe to share."""
 
     def __init__(self, client: Any, endpoint: str) -> None:
         self.client = client
         self.endpoint = endpoint
         self.deadline = retries.Deadline()
+        self.retry_policy: retries.RetryPolicy | None = None
 
 
 _lock = threading.Lock()
@@ -102,8 +103,8 @@ def _build(settings: ClientSettings) -> Connection:
     # create_client just resolved, cached by the session; never a second walk of the chain).
     credentials = None if "aws_access_key_id" in kwargs else base.get_credentials()
     connection = Connection(client, client.meta.endpoint_url)
-    retries.register_retry_policy(client, settings.max_attempts or DEFAULT_MAX_ATTEMPTS,
-                                  connection.deadline)
+    connection.retry_policy = retries.register_retry_policy(
+        client, settings.max_attempts or DEFAULT_MAX_ATTEMPTS, connection.deadline)
     retries.refuse_late_sends(client, connection.deadline)
     responses.register(client)  # raw bodies checked before botocore parses them
     if not settings.verify_tls:

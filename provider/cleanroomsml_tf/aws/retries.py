@@ -116,7 +116,9 @@ def is_retryable(response: Any, caught_exception: BaseException | None) -> bool:
     return status in RETRIED_STATUSES or code in THROTTLING_CODES or code in TRANSIENT_CODES
 
 
-def register_retry_policy(client: Any, max_attempts: int, deadline: Deadline) -> None:
-    """Make :class:`RetryPolicy` the retry decision of ``client`` (configured with botocore's
-    ``total_max_attempts=1``)."""
-    client.meta.events.register("needs-retry.cleanroomsml", RetryPolicy(max_attempts, deadline))
+def register_retry_policy(client: Any, max_attempts: int, deadline: Deadline) -> RetryPolicy:
+    """Make a :class:`RetryPolicy` the retry decision of ``client`` (configured with botocore's
+    ``total_max_attempts=1``); returns it."""
+    policy = RetryPolicy(max_attempts, deadline)
+    client.meta.events.register("needs-retry.cleanroomsml", policy)
+    return policy

@@ -18,7 +18,6 @@ from tf.utils import Diagnostics
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
 from cleanroomsml_tf.aws.settings import ClientSettings, insecure_warning
-from cleanroomsml_tf.plugin.arguments import TYPE_PREFIX
 from cleanroomsml_tf.plugin.config import settings_from_config
 from cleanroomsml_tf.plugin.diagnostics import add_exception
 
@@ -69,6 +68,8 @@ class CleanroomsmlProvider:
     # --- identity and schema ------------------------------------------------------------------
     def get_model_prefix(self) -> str:
         """Type name prefix of every data source: ``cleanroomsml_``."""
+        from cleanroomsml_tf.plugin.arguments import TYPE_PREFIX
+
         return TYPE_PREFIX
 
     def full_name(self) -> str:
