@@ -84,7 +84,7 @@ def _watch_from_json(collaboration: str, value: Mapping[str, Any], path: Path) -
             validate_field("trained_model_arn", arn)
     except InvalidInputError as error:
         raise LockFileError(path, f"watched collaboration {shown}: {error}") from None
-    if not _is_resolved_at(value["added_at"]):
+    if not record_table.is_rfc3339_utc(value["added_at"]):
         raise LockFileError(
             path, f"watched collaboration {shown}: added_at {value['added_at']!r} is not an "
             "RFC 3339 UTC timestamp such as 2026-09-01T08:00:00Z")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,19 +95,16 @@ def _now() -> str:
 def resolve_each(
     refs: Sequence[ModelRef], resolver: Any, *, concurrency: int
 ) -> list[Resolution]:
-    """Resolve every ref concurrently through one resolver; one :class:`Resolution` per ref, in
-    ``refs`` order. Lookup errors are outcomes, never raised."""
-
-    def one(ref: ModelRef) -> Resolution:
-        try:
-            return Resolution(ref, record=resolver.get_trained_model(ref))
-        except CleanroomsmlTfError as error:
-            return Resolution(ref, error=error)
-
-    if not refs:
-        return []
-    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(refs)))) as pool:
-        return list(pool.map(one, refs))
+    """Resolve every ref concurrently through one resolver (its ``get_many``); one
+    :class:`Resolution` per ref, in ``refs`` order. Lookup errors are outcomes, never raised."""
+    outcomes = resolver.get_many(refs, concurrency=concurrency)
+    unexpected = [o for o in outcomes
+                  if isinstance(o, Exception) and not isinstance(o, CleanroomsmlTfError)]
+    if unexpected:
+        raise unexpected[0]
+    return [Resolution(ref, error=outcome) if isinstance(outcome, CleanroomsmlTfError)
+            else Resolution(ref, record=outcome)
+            for ref, outcome in zip(refs, outcomes, strict=True)]
 
 
 def store(
