@@ -172,7 +172,7 @@ def lockfile_json_schema() -> dict[str, Any]:
                 "properties": {
                     "added_at": {
                         "type": "string",
-                        "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$",
+                        "pattern": RFC3339_UTC_PATTERN,
                         "description": "When the collaboration was last locked whole, RFC 3339 "
                         "UTC.",
                     },
