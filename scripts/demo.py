@@ -3,8 +3,10 @@
 1. start the local Clean Rooms ML endpoint with the example data (in-process);
 2. synthesize the example CDKTF app (``cdktf.json``'s ``app`` command, into a temp directory);
 3. install the Terraform plugin into a private mirror, with a private HOME and CLI config, so
-   the user's Terraform and AWS configuration are neither read nor touched;
-4. ``terraform init`` + ``apply -auto-approve`` in the synthesized stack, offline;
+   the user's Terraform and AWS configuration are neither read nor touched (the sandbox the
+   tests and benchmarks use too: ``devtools/terraform.py``);
+4. ``terraform init`` + ``apply -auto-approve`` in the synthesized stack, offline, with
+   ``$TERRAFORM`` or the newest Terraform found (on PATH or provided by ``scripts/setup.sh``);
 5. print the outputs; stop the endpoint and remove the temp directory — also on failure and
    Ctrl-C (Terraform and the plugin are children; they get the signal and are waited for).
 
@@ -28,6 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from cleanroomsml_tf.model.errors import CleanroomsmlTfError
+
+# The checkout's development tooling (not in the wheel): the shared Terraform matrix and sandbox.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from devtools.terraform import Sandbox, newest_terraform  # noqa: E402
 
 STACK_NAME = "churn-model"
 _STARTED = time.monotonic()
@@ -54,53 +60,28 @@ def repository_root(start: Path | None = None) -> Path:
 
 
 def terraform_binary() -> str:
-    """``$TERRAFORM`` or ``terraform`` on PATH."""
-    found = shutil.which(os.environ.get("TERRAFORM", "terraform"))
-    if found is None:
-        raise DemoError("terraform not found on PATH (scripts/setup.sh provides one)")
-    return found
-
-
-def cli_config(plugin_dir: Path) -> str:
-    """A Terraform CLI config: our provider from the local mirror, nothing else reachable."""
-    return (
-        "provider_installation {\n"
-        f"  filesystem_mirror {{\n    path    = {json.dumps(str(plugin_dir))}\n"
-        '    include = ["registry.terraform.io/cleanroomsml-tf/*"]\n  }\n'
-        '  direct {\n    exclude = ["registry.terraform.io/cleanroomsml-tf/*"]\n  }\n'
-        "}\n"
-    )
+    """``$TERRAFORM``, else the newest Terraform of the matrix (``devtools.terraform``: PATH and
+    the versions ``scripts/setup.sh`` provides, so the demo runs with no terraform on PATH)."""
+    if os.environ.get("TERRAFORM"):
+        found = shutil.which(os.environ["TERRAFORM"])
+        if found is None:
+            raise DemoError(f"TERRAFORM={os.environ['TERRAFORM']} is not an executable")
+        return found
+    newest = newest_terraform()
+    if newest is None:
+        raise DemoError("no Terraform found: run scripts/demo (scripts/setup.sh provides one)")
+    return newest.path
 
 
 def terraform_environment(workdir: Path, endpoint_url: str) -> dict[str, str]:
-    """Install the plugin under ``workdir`` and return an environment that uses only it.
-
-    Private HOME and CLI config (the user's ``~/.terraformrc`` and ``~/.aws`` are never read),
-    the endpoint in ``AWS_ENDPOINT_URL_CLEANROOMSML``, no checkpoint calls.
+    """A Terraform sandbox under ``workdir`` (:class:`devtools.terraform.Sandbox`: private
+    HOME and CLI config, the plugin in its local mirror; the user's ``~/.terraformrc`` and
+    ``~/.aws`` are never read) and the environment that uses it, with the endpoint in
+    ``AWS_ENDPOINT_URL_CLEANROOMSML``. ``TF_LOG``/``TF_LOG_PATH`` pass through, for debugging.
     """
-    from cleanroomsml_tf.plugin.install import install
-
-    home = workdir / "home"
-    plugin_dir = workdir / "plugins"
-    home.mkdir(parents=True, exist_ok=True)
-    install(plugin_dir, home=home)  # the launcher finds this interpreter under that HOME
-    config = workdir / "terraformrc"
-    config.write_text(cli_config(plugin_dir))
-    env = {k: v for k, v in os.environ.items()
-           if (not k.startswith(("AWS_", "TF_")) or k == "TF_LOG")
-           and k not in ("CLEANROOMSML_TF_PYTHON", "XDG_CONFIG_HOME")}
-    env.update(
-        HOME=str(home),
-        TF_CLI_CONFIG_FILE=str(config),
-        TF_IN_AUTOMATION="1",
-        TF_INPUT="0",
-        CHECKPOINT_DISABLE="1",
-        AWS_ENDPOINT_URL_CLEANROOMSML=endpoint_url,
-        AWS_CONFIG_FILE=str(home / ".aws" / "config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(home / ".aws" / "credentials"),
-        AWS_EC2_METADATA_DISABLED="true",
-    )
-    return env
+    sandbox = Sandbox.create(workdir / "terraform")
+    return sandbox.environment({"AWS_ENDPOINT_URL_CLEANROOMSML": endpoint_url},
+                               keep=("TF_LOG", "TF_LOG_PATH"))
 
 
 def run(command: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None,
