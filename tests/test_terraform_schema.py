@@ -44,8 +44,14 @@ def test_providers_schema_lists_every_record_attribute(terraform_binary, make_te
     for attribute in record.TRAINED_MODEL:
         got = attributes[attribute.name]
         assert got["type"] == expected_type(attribute), attribute.name
-        assert got["description"] == attribute.description
-    assert attributes["trained_model_arn"].get("required") is True
+        if attribute.name in ("trained_model_arn", "name"):  # the two ways to name the model
+            assert got["description"] == attribute.description + (
+                " Exactly one of `trained_model_arn` or `name` must be set.")
+        else:
+            assert got["description"] == attribute.description
+    for alternative in ("trained_model_arn", "name"):
+        assert attributes[alternative].get("optional") is True
+        assert attributes[alternative].get("computed") is True
     assert attributes["collaboration_identifier"].get("required") is True
     version = attributes["version_identifier"]
     assert version.get("optional") is True and version.get("computed") is True
@@ -53,7 +59,7 @@ def test_providers_schema_lists_every_record_attribute(terraform_binary, make_te
     assert set(attributes) == {a.name for a in record.TRAINED_MODEL} | {"allowed_statuses", "id"}
     computed = {n for n, a in attributes.items() if a.get("computed") and not a.get("optional")}
     assert computed == {a.name for a in record.TRAINED_MODEL} - {
-        "trained_model_arn", "collaboration_identifier", "version_identifier"} | {"id"}
+        "trained_model_arn", "name", "collaboration_identifier", "version_identifier"} | {"id"}
 
     listing = provider["data_source_schemas"]["cleanroomsml_collaboration_trained_models"]
     summary = ["list", ["object", {a.name: expected_type(a)

@@ -22,8 +22,14 @@ from cleanroomsml_tf.aws.connection import Connection, connect
 from cleanroomsml_tf.aws.errors import translate_error
 from cleanroomsml_tf.aws.settings import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, ClientSettings
 from cleanroomsml_tf.model import record as record_table
-from cleanroomsml_tf.model.errors import MalformedDataError, ModelContext, shown
-from cleanroomsml_tf.model.identifiers import ModelRef, validate_field
+from cleanroomsml_tf.model.errors import (
+    AmbiguousModelNameError,
+    MalformedDataError,
+    ModelContext,
+    ModelNameNotFoundError,
+    shown,
+)
+from cleanroomsml_tf.model.identifiers import ModelRef, validate_field, validate_name
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -124,6 +130,27 @@ class Resolver:
                 if progress is not None:
                     progress(done, len(refs))
         return outcomes
+
+    def trained_model_arn_by_name(self, collaboration_identifier: str, name: str) -> str:
+        """The ARN of the one trained model of the collaboration named ``name`` (exact,
+        case-sensitive), found through ListCollaborationTrainedModels (every page).
+
+        :class:`ModelNameNotFoundError` when none has that name, naming the collaboration;
+        :class:`AmbiguousModelNameError` listing their ARNs when several have it (names are not
+        unique in Clean Rooms ML). Versions of one model count once.
+        """
+        validate_field("collaboration_identifier", collaboration_identifier)
+        validate_name(name)
+        summaries = self.list_trained_models(collaboration_identifier)
+        arns = list(dict.fromkeys(
+            s["trained_model_arn"] for s in summaries if s.get("name") == name))
+        if not arns:
+            raise ModelNameNotFoundError(
+                collaboration_identifier, name, sorted({str(s.get("name")) for s in summaries}),
+                endpoint=self.connection.endpoint)
+        if len(arns) > 1:
+            raise AmbiguousModelNameError(collaboration_identifier, name, arns)
+        return str(arns[0])
 
     def _call(self, context: ModelContext, call: Callable[[], T]) -> T:
         connection = self.connection

@@ -18,7 +18,12 @@ def register(subparsers: Any) -> None:
         description="Resolve one trained model and print its normalized record "
         "(JSON by default: exactly the record, one object).",
     )
-    parser.add_argument("--trained-model-arn", required=True, metavar="ARN")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--trained-model-arn", metavar="ARN")
+    which.add_argument(
+        "--name", metavar="NAME",
+        help="look the model up by name in the collaboration (ListCollaborationTrainedModels); "
+        "no model or several with that name is an error")
     parser.add_argument("--collaboration-identifier", required=True, metavar="ID")
     parser.add_argument(
         "--version-identifier", metavar="V", help="a specific version (default: the latest)"
@@ -31,15 +36,23 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Validate, resolve, print."""
     from cleanroomsml_tf.aws.resolver import Resolver
-    from cleanroomsml_tf.model.identifiers import ModelRef
+    from cleanroomsml_tf.model.identifiers import ModelRef, validate_field, validate_name
 
-    ref = ModelRef(
-        trained_model_arn=args.trained_model_arn,
-        collaboration_identifier=args.collaboration_identifier,
-        version_identifier=args.version_identifier,
-    ).validate()
+    # Every argument is checked before any request.
+    validate_field("collaboration_identifier", args.collaboration_identifier)
+    if args.version_identifier is not None:
+        validate_field("version_identifier", args.version_identifier)
+    if args.name is not None:
+        validate_name(args.name, "--name")
+    else:
+        validate_field("trained_model_arn", args.trained_model_arn)
     settings = settings_from_args(args).check()
-    record = Resolver(settings).get_trained_model(ref)
+    resolver = Resolver(settings)
+    arn = args.trained_model_arn
+    if args.name is not None:
+        arn = resolver.trained_model_arn_by_name(args.collaboration_identifier, args.name)
+    ref = ModelRef(arn, args.collaboration_identifier, args.version_identifier).validate()
+    record = resolver.get_trained_model(ref)
     if args.format == "json":
         json.dump(record, sys.stdout, indent=2)
         sys.stdout.write("\n")

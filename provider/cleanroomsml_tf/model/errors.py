@@ -6,6 +6,7 @@ diagnostic (``summary`` + ``detail``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -92,6 +93,39 @@ class ModelNotFoundError(RequestError):
 
     summary = "Trained model not found"
     reason = "not found"
+
+
+class ModelNameNotFoundError(ModelNotFoundError):
+    """No trained model of the collaboration has the name asked for (lookup by name)."""
+
+    def __init__(self, collaboration_identifier: str, name: str, listed: Sequence[str] = (),
+                 *, endpoint: str | None = None) -> None:
+        self.name = name
+        self.listed = tuple(listed)
+        known = ", ".join(shown(n, 40) for n in self.listed[:5])
+        more = ", ..." if len(self.listed) > 5 else ""
+        names = f": {known}{more}" if self.listed else ""
+        super().__init__(ModelContext(collaboration_identifier), endpoint=endpoint)
+        self.args = (
+            f"no trained model named {shown(name)} in collaboration {collaboration_identifier} "
+            f"({len(self.listed)} listed{names})" + (f" (endpoint {endpoint})" if endpoint else ""),
+        )
+
+
+class AmbiguousModelNameError(CleanroomsmlTfError):
+    """Several trained models of the collaboration have the name asked for."""
+
+    summary = "Ambiguous trained model name"
+
+    def __init__(self, collaboration_identifier: str, name: str, arns: Sequence[str]) -> None:
+        self.collaboration_identifier = collaboration_identifier
+        self.name = name
+        self.arns = tuple(arns)
+        super().__init__(
+            f"{len(self.arns)} trained models are named {shown(name)} in collaboration "
+            f"{collaboration_identifier}: {', '.join(shown(a, 2100) for a in self.arns)}; "
+            "name one by its ARN instead"
+        )
 
 
 class AccessDeniedError(RequestError):

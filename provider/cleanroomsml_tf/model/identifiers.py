@@ -146,3 +146,31 @@ def prefix_problem(field: str, prefix: str) -> str | None:
             f"expected {expected_form(field)}"
         )
     return None
+
+
+def name_constraints() -> dict[str, object]:
+    """``{"min", "max", "pattern"}`` of a trained model's name, from the service model (the
+    ``name`` member of ListCollaborationTrainedModels' summaries: 1 to 63 characters, not only
+    white space). Loads botocore's model: called at read time, not at validate time."""
+    from cleanroomsml_tf.model.service_model import operation
+
+    summaries = operation(LIST_OPERATION).output_shape.members["collaborationTrainedModels"]
+    shape = summaries.member.members["name"]
+    return {k: shape.metadata[k] for k in ("min", "max", "pattern") if k in shape.metadata}
+
+
+def validate_name(value: object, field: str = "name") -> str:
+    """Return ``value`` if it can be a trained model's name; :class:`InvalidInputError` naming
+    ``field`` otherwise (before any request)."""
+    c = name_constraints()
+    low, high = c.get("min", 1), c.get("max")
+    expected = f"a trained model name, {low} to {high} characters, not only white space"
+    if not isinstance(value, str):
+        raise InvalidInputError(field, value, expected)
+    pattern = c.get("pattern")
+    too_long = isinstance(high, int) and len(value) > high
+    too_short = isinstance(low, int) and len(value) < low
+    if too_short or too_long or (isinstance(pattern, str)
+                                 and not _compiled(pattern).fullmatch(value)):
+        raise InvalidInputError(field, value, expected)
+    return value

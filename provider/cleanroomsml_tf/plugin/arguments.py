@@ -39,7 +39,9 @@ class Argument:
     nested block).
 
     ``computed`` marks optional arguments the plugin fills in when unset (version_identifier).
-    ``children`` are the arguments of a nested block.
+    ``children`` are the arguments of a nested block. ``exactly_one_of`` names the group of
+    alternative arguments this one belongs to (itself included): exactly one of them must be
+    set (Terraform's ``ExactlyOneOf``), the others are filled in from the model.
     """
 
     name: str
@@ -48,6 +50,7 @@ class Argument:
     required: bool = False
     computed: bool = False
     children: tuple[Argument, ...] = ()
+    exactly_one_of: tuple[str, ...] = ()
 
 
 PROVIDER_ARGUMENTS: tuple[Argument, ...] = (
@@ -86,9 +89,16 @@ PROVIDER_ARGUMENTS: tuple[Argument, ...] = (
 )
 """Provider configuration arguments (``alias`` is a meta-argument, handled separately)."""
 
+MODEL_LOOKUP_KEYS = ("trained_model_arn", "name")
+"""The alternative ways to name the model: by ARN, or by name within the collaboration."""
+
 MODEL_ARGUMENTS: tuple[Argument, ...] = (
     Argument("trained_model_arn", "string", record.BY_NAME["trained_model_arn"].description,
-             required=True),
+             computed=True, exactly_one_of=MODEL_LOOKUP_KEYS),
+    Argument("name", "string",
+             "The trained model's name: looked up in the collaboration through "
+             "ListCollaborationTrainedModels; no model or several with that name is an error.",
+             computed=True, exactly_one_of=MODEL_LOOKUP_KEYS),
     Argument("collaboration_identifier", "string",
              record.BY_NAME["collaboration_identifier"].description, required=True),
     Argument("version_identifier", "string",

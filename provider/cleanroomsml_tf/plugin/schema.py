@@ -43,8 +43,11 @@ def argument_attribute(argument: Argument, description: str | None = None) -> Tf
     kind = List(String()) if argument.kind == "list" else _ARGUMENT_SCALARS[argument.kind]()
     flags = {"required": True} if argument.required else {
         "optional": True, "computed": argument.computed}
-    return TfAttribute(argument.name, kind, description=description or argument.description,
-                       **flags)
+    text = description or argument.description
+    if argument.exactly_one_of:
+        text += " Exactly one of " + " or ".join(
+            f"`{name}`" for name in argument.exactly_one_of) + " must be set."
+    return TfAttribute(argument.name, kind, description=text, **flags)
 
 
 def argument_block(argument: Argument) -> NestedBlock:

@@ -17,6 +17,7 @@ from tf.utils import Diagnostics
 
 from cleanroomsml_tf.model.errors import InvalidInputError
 from cleanroomsml_tf.model.identifiers import prefix_problem, validate_field
+from cleanroomsml_tf.plugin.arguments import Argument
 from cleanroomsml_tf.plugin.diagnostics import add_exception, add_invalid_input
 
 if TYPE_CHECKING:
@@ -36,6 +37,29 @@ def validate_known_identifiers(
             validate_field(field, value)
         except InvalidInputError as error:
             add_invalid_input(diags, error)
+
+
+def validate_exactly_one_of(
+    diags: Diagnostics, config: dict[str, Any], arguments: Iterable[Argument]
+) -> None:
+    """Terraform's ``ExactlyOneOf`` for each group of alternative arguments in the table.
+
+    Two or more set: an error on the last of them. None set: an error. An unknown member may
+    yet turn out null or set, so a group holding one is judged by its known members only now
+    and checked again at read time, when every value is known.
+    """
+    groups = dict.fromkeys(a.exactly_one_of for a in arguments if a.exactly_one_of)
+    for group in groups:
+        names = " or ".join(group)
+        known = [name for name in group if config.get(name) not in (None, Unknown)]
+        if len(known) > 1:
+            diags.add_error(
+                "Invalid Attribute Combination",
+                f"exactly one of {names} may be set, not {' and '.join(known)}: they are "
+                "alternative ways to name the model", path=[known[-1]])
+        elif not known and not any(config.get(name) is Unknown for name in group):
+            diags.add_error(
+                "Invalid Attribute Combination", f"exactly one of {names} must be set (none is)")
 
 
 def validate_refined_identifiers(

@@ -1,7 +1,8 @@
 """Data source ``cleanroomsml_collaboration_trained_model``: one trained model's record.
 
-Arguments: ``trained_model_arn``, ``collaboration_identifier`` (required), ``version_identifier``
-(optional; computed to the resolved version when unset), ``allowed_statuses`` (optional gate).
+Arguments: ``trained_model_arn`` or ``name`` (exactly one; the other is filled in from the
+model), ``collaboration_identifier`` (required), ``version_identifier`` (optional; computed to
+the resolved version when unset), ``allowed_statuses`` (optional gate).
 Every attribute of ``record.TRAINED_MODEL`` is exported with its type, plus ``id``.
 """
 
@@ -14,15 +15,21 @@ from tf.schema import Attribute, Schema
 from tf.types import String, Unknown
 from tf.utils import Diagnostics
 
-from cleanroomsml_tf.model.errors import ModelContext
-from cleanroomsml_tf.model.identifiers import ModelRef
+from cleanroomsml_tf.model.errors import (
+    AmbiguousModelNameError,
+    InvalidInputError,
+    ModelContext,
+    ModelNameNotFoundError,
+)
+from cleanroomsml_tf.model.identifiers import ModelRef, validate_name
 from cleanroomsml_tf.model.record import TRAINED_MODEL, check_status
 from cleanroomsml_tf.plugin.arguments import MODEL_ARGUMENTS, MODEL_DATA_SOURCE, TYPE_PREFIX
 from cleanroomsml_tf.plugin.data_sources.common import (
     ProviderDataSource,
+    validate_exactly_one_of,
     validate_known_identifiers,
 )
-from cleanroomsml_tf.plugin.diagnostics import add_invalid_input
+from cleanroomsml_tf.plugin.diagnostics import add_error, add_invalid_input
 from cleanroomsml_tf.plugin.schema import data_source_attributes, encode_record
 
 IDENTIFIERS = ("trained_model_arn", "collaboration_identifier", "version_identifier")
@@ -75,23 +82,37 @@ class TrainedModelDataSource(ProviderDataSource):
         )
 
     def check(self, diags: Diagnostics, config: dict[str, Any]) -> None:
-        """``terraform validate``: the known identifiers and the status allow-list."""
+        """``terraform validate``: ARN or name (exactly one), the known identifiers and the
+        status allow-list."""
+        validate_exactly_one_of(diags, config, MODEL_ARGUMENTS)
         validate_known_identifiers(diags, config, IDENTIFIERS)
         validate_allowed_statuses(diags, config, "allowed_statuses")
 
     def fetch(self, diags: Diagnostics, config: dict[str, Any]) -> dict[str, Any] | None:
-        """Resolve the model, apply the status gate, return the full state."""
-        ref = ModelRef(
-            trained_model_arn=config.get("trained_model_arn"),  # type: ignore[arg-type]
-            collaboration_identifier=config.get("collaboration_identifier"),  # type: ignore[arg-type]
-            version_identifier=config.get("version_identifier"),
-        )
-        for error in ref.errors():
-            add_invalid_input(diags, error)
-        # Known only now when it comes from another resource: checked again before the request.
+        """Resolve the model (by ARN, or by name through the collaboration's listing), apply
+        the status gate, return the full state."""
+        # Values known only now (from other resources) are checked again before any request.
+        validate_exactly_one_of(diags, config, MODEL_ARGUMENTS)
+        validate_known_identifiers(diags, config, IDENTIFIERS)
         validate_allowed_statuses(diags, config, "allowed_statuses")
+        name = config.get("name")
+        if name is not None:
+            try:
+                validate_name(name)
+            except InvalidInputError as error:
+                add_invalid_input(diags, error)
         if diags.has_errors():
             return None
+        collaboration = config["collaboration_identifier"]
+        if name is None:
+            arn: str = config["trained_model_arn"]  # exactly one of the two is set
+        else:
+            try:
+                arn = self.resolver.trained_model_arn_by_name(collaboration, name)
+            except (ModelNameNotFoundError, AmbiguousModelNameError) as error:
+                add_error(diags, error, path=["name"])
+                return None
+        ref = ModelRef(arn, collaboration, config.get("version_identifier"))
         record = self.resolver.get_trained_model(ref)
         allowed = _known_strings(config.get("allowed_statuses"))
         context = ModelContext(
