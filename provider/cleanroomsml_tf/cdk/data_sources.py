@@ -84,7 +84,8 @@ class DataCleanroomsmlCollaborationTrainedModel(
         scope: Any,
         id: str,  # noqa: A002 - cdktf's name for it
         *,
-        trained_model_arn: str,
+        trained_model_arn: str | None = None,
+        name: str | None = None,
         collaboration_identifier: str,
         version_identifier: str | None = None,
         allowed_statuses: Sequence[str] | None = None,
@@ -94,11 +95,13 @@ class DataCleanroomsmlCollaborationTrainedModel(
         for_each: Any = None,
         lifecycle: Any = None,
     ) -> None:
-        """Read one trained model; ``allowed_statuses`` fails the plan on any other status."""
+        """Read one trained model, named by ``trained_model_arn`` or by ``name`` (exactly one,
+        checked by the provider); ``allowed_statuses`` fails the plan on any other status."""
         super().__init__(
             scope, id,
             {
                 "trained_model_arn": trained_model_arn,
+                "name": name,
                 "collaboration_identifier": collaboration_identifier,
                 "version_identifier": version_identifier,
                 "allowed_statuses": _strings(allowed_statuses),

@@ -147,7 +147,8 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
         scope: Any,
         id: str,  # noqa: A002 - the constructs name for it
         *,
-        trained_model_arn: str,
+        trained_model_arn: str | None = None,
+        trained_model_name: str | None = None,
         collaboration_identifier: str,
         version_identifier: str | None = None,
         provider: CleanroomsmlProvider | None = None,
@@ -159,6 +160,8 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
     ) -> None:
         """Declare the lookup.
 
+        The model is named by ``trained_model_arn`` or by ``trained_model_name`` (exactly one;
+        a name is looked up in the collaboration: no model or several with it is an error).
         ``allowed_statuses`` gates deployment (``None`` turns the gate off); ``outputs`` adds
         the ``<id>_<name>`` outputs; ``resolve`` is ``"plan"`` or ``"synth"``; ``lock_path``
         (synth mode) defaults to the project's ``cleanroomsml.lock.json``; ``settings`` (synth
@@ -170,8 +173,16 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
             raise LookupConfigurationError(
                 f"invalid resolve {resolve!r} for TrainedModelLookup {id!r}: "
                 "expected 'plan' or 'synth'")
-        self._ref = ModelRef(trained_model_arn, collaboration_identifier, version_identifier)
-        self._validate_ref()
+        if (trained_model_arn is None) == (trained_model_name is None):
+            given = "both" if trained_model_arn is not None else "neither"
+            raise LookupConfigurationError(
+                f"TrainedModelLookup {id!r}: set exactly one of trained_model_arn or "
+                f"trained_model_name ({given} given)")
+        self._validate_fields({"trained_model_arn": trained_model_arn,
+                               "name": trained_model_name,
+                               "collaboration_identifier": collaboration_identifier,
+                               "version_identifier": version_identifier})
+        self._name = trained_model_name
         self._resolve: Resolve = resolve
         self._allowed = _allow_list(allowed_statuses, id)
         self._provider = provider
@@ -181,16 +192,25 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
         self._data_source: DataCleanroomsmlCollaborationTrainedModel | None = None
         self._values: dict[str, Any] = {}
         if resolve == "synth":
+            if trained_model_name is not None:
+                trained_model_arn = self._arn_for_name(collaboration_identifier,
+                                                       trained_model_name)
+            assert trained_model_arn is not None  # exactly one of the two, checked above
+            self._ref = ModelRef(trained_model_arn, collaboration_identifier, version_identifier)
             self._record = self._resolve_now()
         else:
             self._data_source = DataCleanroomsmlCollaborationTrainedModel(
                 self, "model",
                 trained_model_arn=trained_model_arn,
+                name=trained_model_name,
                 collaboration_identifier=collaboration_identifier,
                 version_identifier=version_identifier,
                 allowed_statuses=self._allowed,
                 provider=provider or self._default_provider(),
             )
+            # By name, the ARN is known at plan time: the ref holds the data source's token.
+            self._ref = ModelRef(trained_model_arn or self._data_source.trained_model_arn,
+                                 collaboration_identifier, version_identifier)
         self._outputs: dict[str, Any] = self._add_outputs(id) if outputs else {}
 
     @classmethod
@@ -223,16 +243,38 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
 
     # -- set-up ----------------------------------------------------------------------------
 
-    def _validate_ref(self) -> None:
-        # Tokens (another resource's attribute) can only be checked by Terraform.
-        fields = (self._ref.trained_model_arn, self._ref.collaboration_identifier,
-                  self._ref.version_identifier)
-        # Only strings can be tokens (jsii cannot even ask about bytes or arbitrary objects),
-        # and only those holding cdktf's string-token marker need the (jsii round trip) check:
-        # two round trips per lookup were ~9% of a 100-lookup synth (benchmarks/synth_lookups).
-        if not any(_cdktf.Token.is_unresolved(f) for f in fields
-                   if isinstance(f, str) and _TOKEN_MARKER in f):
-            self._ref.validate()
+    @staticmethod
+    def _validate_fields(values: Mapping[str, Any]) -> None:
+        """Check every argument that is set and not a token, before any request."""
+        from cleanroomsml_tf.model.identifiers import validate_field, validate_name
+
+        for field, value in values.items():
+            # Tokens (another resource's attribute) can only be checked by Terraform. Only
+            # strings can be tokens (jsii cannot even ask about bytes or arbitrary objects), and
+            # only those holding cdktf's string-token marker need the (jsii round trip) check:
+            # two round trips per lookup were ~9% of a 100-lookup synth
+            # (benchmarks/synth_lookups).
+            if value is None and field in ("version_identifier", "trained_model_arn", "name"):
+                continue
+            if isinstance(value, str) and _TOKEN_MARKER in value \
+                    and _cdktf.Token.is_unresolved(value):
+                continue
+            if field == "name":
+                validate_name(value, "trained_model_name")
+            else:
+                validate_field(field, value)
+
+    def _arn_for_name(self, collaboration_identifier: str, name: str) -> str:
+        """Synth mode by name: the ARN from the lock file, else from the collaboration's
+        listing (cached per process, like the records)."""
+        from cleanroomsml_tf.lockfile import synth as lockfile_synth
+
+        key = (str(self._lock_path or ""), f"{collaboration_identifier}/name={name}")
+        if key not in _synth_cache:
+            _synth_cache[key] = {"arn": lockfile_synth.arn_for_name(
+                collaboration_identifier, name, lock_path=self._lock_path,
+                settings=self._client_settings())}
+        return str(_synth_cache[key]["arn"])
 
     def _default_provider(self) -> CleanroomsmlProvider:
         """The stack's default ``cleanroomsml`` provider, added once if there is none."""
@@ -295,8 +337,13 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
 
     @property
     def model_ref(self) -> ModelRef:
-        """Which model this looks up."""
+        """Which model this looks up (looked up by name in plan mode: the ARN is a token)."""
         return self._ref
+
+    @property
+    def trained_model_name(self) -> str | None:
+        """The name the model was looked up by (``None`` when named by its ARN)."""
+        return self._name
 
     @property
     def resolve(self) -> Resolve:

@@ -47,6 +47,22 @@ def find_project_dir(start: Path | str | None = None) -> Path:
     return origin
 
 
+class LockNameMissingError(LockFileError):
+    """Read-only mode and no locked model of the collaboration has the name asked for."""
+
+    summary = "Trained model not in the lock file"
+
+    def __init__(self, path: Path | str, collaboration_identifier: str, name: str) -> None:
+        self.collaboration_identifier = collaboration_identifier
+        self.name = name
+        super().__init__(
+            path,
+            f"no entry of collaboration {collaboration_identifier} for a model named {name!r} "
+            f"and the lock file is read-only here ({LOCKED_VARIABLE}=1 or CI=true); lock the "
+            "model first, where the lock file may be written",
+        )
+
+
 def default_lock_path(start: Path | str | None = None) -> Path:
     """``cleanroomsml.lock.json`` next to the nearest ``cdktf.json`` (or in ``start``/cwd)."""
     return find_project_dir(start) / LOCK_FILE_NAME

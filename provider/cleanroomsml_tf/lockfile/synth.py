@@ -17,6 +17,7 @@ from cleanroomsml_tf.aws.settings import DEFAULT_CONCURRENCY, ClientSettings
 from cleanroomsml_tf.lockfile.model import LockEntry, LockUpdateFailedError, new_entry
 from cleanroomsml_tf.lockfile.project import (
     LockEntryMissingError,
+    LockNameMissingError,
     add_command,
     default_lock_path,
     read_only_mode,
@@ -48,6 +49,39 @@ def resolve_for_synth(
         shown = path if path.resolve() != default_lock_path() else None
         raise LockEntryMissingError(path, ref, add_command(ref, shown))
     return add(ref, path, settings=settings).record
+
+
+def arn_for_name(
+    collaboration_identifier: str,
+    name: str,
+    *,
+    lock_path: Path | None = None,
+    settings: ClientSettings | None = None,
+) -> str:
+    """The ARN of the model named ``name`` in the collaboration, for ``cdktf synth``.
+
+    A lock file entry of that collaboration whose record has that name answers without a
+    request (so a locked, read-only CI synth makes none). Otherwise the collaboration is listed
+    (:meth:`Resolver.trained_model_arn_by_name`: none or several with that name is an error),
+    unless the lock file is read-only here (:class:`LockNameMissingError`).
+    """
+    from cleanroomsml_tf.model.errors import AmbiguousModelNameError
+    from cleanroomsml_tf.model.identifiers import validate_field, validate_name
+
+    validate_field("collaboration_identifier", collaboration_identifier)
+    validate_name(name)
+    path = Path(lock_path) if lock_path is not None else default_lock_path()
+    locked = dict.fromkeys(
+        entry.record["trained_model_arn"] for entry in read(path, missing_ok=True).entries.values()
+        if entry.ref.collaboration_identifier == collaboration_identifier
+        and entry.record.get("name") == name)
+    if len(locked) == 1:
+        return str(next(iter(locked)))
+    if len(locked) > 1:
+        raise AmbiguousModelNameError(collaboration_identifier, name, list(locked))
+    if read_only_mode():
+        raise LockNameMissingError(path, collaboration_identifier, name)
+    return Resolver(settings).trained_model_arn_by_name(collaboration_identifier, name)
 
 
 def add(ref: ModelRef, path: Path, *, settings: ClientSettings | None = None) -> LockEntry:
