@@ -186,4 +186,4 @@ def test_describe_by_name(emulator) -> None:
         f"{COLLABORATION}")
     both = run_cli("describe", "--name", "x", "--trained-model-arn", CHURN,
                    "--collaboration-identifier", COLLABORATION)
-    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+    assert both.returncode == 1 and "not allowed with argument" in both.stderr
