@@ -21,15 +21,6 @@ from tests.support.cdktf import (
 pytestmark = pytest.mark.cdktf
 
 
-@pytest.fixture(autouse=True)
-def _fresh_synth_cache():
-    from cleanroomsml_tf.cdk.lookup import clear_synth_cache
-
-    clear_synth_cache()
-    yield
-    clear_synth_cache()
-
-
 def test_plan_mode_by_name_synthesizes_name_not_arn(cdk, new_stack) -> None:
     from cdktf import TerraformOutput
 
@@ -73,10 +64,10 @@ def _synth(cdk, lock_path, url, name):
     from cdktf import TerraformStack, Testing
     from cleanroomsml_tf.aws.settings import ClientSettings
 
-    stack = TerraformStack(Testing.app(), "pinned")
-    model = cdk.TrainedModelLookup(
+    stack = TerraformStack(Testing.app(), "pinned")  # a new stack: nothing cached yet
+    model = cdk.TrainedModelLookup.from_lock_file(
         stack, "churn", trained_model_name=name, collaboration_identifier=COLLABORATION,
-        resolve="synth", lock_path=lock_path,
+        lock_path=lock_path,
         settings=ClientSettings(endpoint_url=url, max_attempts=1))
     return model, json.loads(Testing.synth(stack))
 
@@ -84,8 +75,6 @@ def _synth(cdk, lock_path, url, name):
 def test_synth_mode_by_name_locks_then_needs_no_request(
     cdk, make_emulator, monkeypatch, tmp_path
 ) -> None:
-    from cleanroomsml_tf.cdk.lookup import clear_synth_cache
-
     endpoint = make_emulator()
     lock_path = tmp_path / "cleanroomsml.lock.json"
     url = endpoint.url
@@ -94,7 +83,6 @@ def test_synth_mode_by_name_locks_then_needs_no_request(
     assert model.record is not None and model.record["name"] == "churn-predictor"
     assert lock_path.is_file()
     endpoint.stop()
-    clear_synth_cache()
     monkeypatch.setenv("CI", "true")  # read-only: the name must be found in the lock file
     _, second = _synth(cdk, lock_path, url, "churn-predictor")  # nothing listens there now
     assert first == second and "data" not in second

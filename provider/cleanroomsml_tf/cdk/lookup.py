@@ -219,7 +219,8 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
         scope: Any,
         id: str,  # noqa: A002 - the constructs name for it
         *,
-        trained_model_arn: str,
+        trained_model_arn: str | None = None,
+        trained_model_name: str | None = None,
         collaboration_identifier: str,
         version_identifier: str | None = None,
         allowed_statuses: Sequence[str] | None = ("ACTIVE",),
@@ -236,6 +237,7 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
         from the lock file; ``settings`` overrides it.
         """
         return cls(scope, id, trained_model_arn=trained_model_arn,
+                   trained_model_name=trained_model_name,
                    collaboration_identifier=collaboration_identifier,
                    version_identifier=version_identifier, allowed_statuses=allowed_statuses,
                    outputs=outputs, resolve="synth", lock_path=lock_path, settings=settings,
@@ -266,15 +268,17 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
 
     def _arn_for_name(self, collaboration_identifier: str, name: str) -> str:
         """Synth mode by name: the ARN from the lock file, else from the collaboration's
-        listing (cached per process, like the records)."""
+        listing (once per stack and name, like the records)."""
         from cleanroomsml_tf.lockfile import synth as lockfile_synth
 
         key = (str(self._lock_path or ""), f"{collaboration_identifier}/name={name}")
-        if key not in _synth_cache:
-            _synth_cache[key] = {"arn": lockfile_synth.arn_for_name(
+        stack = _cdktf.TerraformStack.of(self)
+        cache = stack.__dict__.setdefault(_SYNTH_CACHE_ATTRIBUTE, {})
+        if key not in cache:
+            cache[key] = {"arn": lockfile_synth.arn_for_name(
                 collaboration_identifier, name, lock_path=self._lock_path,
                 settings=self._client_settings())}
-        return str(_synth_cache[key]["arn"])
+        return str(cache[key]["arn"])
 
     def _default_provider(self) -> CleanroomsmlProvider:
         """The stack's default ``cleanroomsml`` provider, added once if there is none."""
