@@ -12,6 +12,7 @@ pattern                    what it exercises                                    
 ``after_null_resource``    the ARN known only at apply (``null_resource.id``)     all
 ``module_for_each``        a module wrapping the data source, under ``for_each``  all
 ``two_aliases``            two provider configurations, different endpoints       all
+``by_name``                ``name`` (from a variable) instead of the ARN          all
 ``postcondition``          ``lifecycle { postcondition }`` on the data source     >= 1.2
 ``after_terraform_data``   the ARN known only at apply (``terraform_data``)       >= 1.4
 ``check_block``            a scoped data source in ``check``: warning, not error  >= 1.5
@@ -210,6 +211,21 @@ output "two_aliases" {
   value = data.cleanroomsml_collaboration_trained_model.other_endpoint
 }
 """),
+    Pattern("by_name", """
+variable "model_name" {
+  type    = string
+  default = "fraud-scorer"
+}
+
+data "cleanroomsml_collaboration_trained_model" "by_name" {
+  name                     = var.model_name
+  collaboration_identifier = var.collaboration
+}
+
+output "by_name" {
+  value = data.cleanroomsml_collaboration_trained_model.by_name
+}
+"""),
     Pattern("postcondition", """
 variable "postcondition_model_id" {
   type    = string
@@ -334,6 +350,7 @@ def test_every_pattern_applies(
     assert other_churn["resource_config"]["instance_type"] == OTHER_INSTANCE_TYPE
     assert churn["resource_config"]["instance_type"] != OTHER_INSTANCE_TYPE
     assert_record(out["two_aliases"], other_churn, "two_aliases")
+    assert_record(out["by_name"], fraud, "by_name")
 
     if "postcondition" in names:
         assert_record(out["postcondition"], churn, "postcondition")
@@ -384,9 +401,10 @@ def test_the_newest_terraform_has_every_pattern() -> None:
 
 
 @pytest.mark.parametrize(("version", "expected"), [
-    ("1.0.3", ["variables", "locals", "after_null_resource", "module_for_each", "two_aliases"]),
+    ("1.0.3", ["variables", "locals", "after_null_resource", "module_for_each", "two_aliases",
+               "by_name"]),
     ("1.4.7", ["variables", "locals", "after_null_resource", "module_for_each", "two_aliases",
-               "postcondition", "after_terraform_data"]),
+               "by_name", "postcondition", "after_terraform_data"]),
     ("1.5.0", [p.name for p in PATTERNS if p.name != "provider_function"]),
     ("1.8.0", [p.name for p in PATTERNS]),
 ])
