@@ -11,6 +11,7 @@ import copy
 import hashlib
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 from cleanroomsml_tf.aws.settings import ClientSettings
 from cleanroomsml_tf.drift import reports as drift_reports
 from cleanroomsml_tf.drift import sarif as drift_sarif
+from cleanroomsml_tf.emulator import Emulator, example_models
 from cleanroomsml_tf.lockfile import synth as lockfile_synth
 from cleanroomsml_tf.model.identifiers import ModelRef
 from tests.support.console import run_console
@@ -48,26 +50,30 @@ def sarif_validator() -> jsonschema.Draft4Validator:
     return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
-@pytest.fixture
-def reports(make_emulator, example_data, tmp_path) -> tuple[Any, Path]:
-    """(drift result, directory of reports): every churn-predictor drifted, fraud deleted."""
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Iterator[tuple[Any, Path]]:
+    """(drift result, directory of reports): every churn-predictor drifted, fraud deleted.
+    One drift run for the whole module (the tests only read its reports)."""
+    example_data = example_models()
     other = copy.deepcopy(example_data[0])
     other.update(trainedModelArn=OTHER_CHURN, collaborationIdentifier=OTHER_COLLABORATION)
     served = [*example_data, other]
-    server = make_emulator(models=served)
-    lock = tmp_path / "cleanroomsml.lock.json"
-    for ref in REFS.values():
-        lockfile_synth.add(ref, lock, settings=ClientSettings(endpoint_url=server.url))
-    live = [m for m in copy.deepcopy(served) if m["trainedModelArn"] != FRAUD]
-    for model in live:
-        model["status"] = "INACTIVE"
-    server.replace_models(live)
-    args = ["drift", "--lock-file", lock.name, "--endpoint-url", server.url, "--format", "text"]
-    for fmt in drift_reports.FORMATS:
-        args += ["--report", f"{fmt}=report.{fmt}"]
-    result = run_console(*args, cwd=tmp_path)
+    directory = tmp_path_factory.mktemp("reports")
+    with Emulator(served) as server:
+        lock = directory / "cleanroomsml.lock.json"
+        for ref in REFS.values():
+            lockfile_synth.add(ref, lock, settings=ClientSettings(endpoint_url=server.url))
+        live = [m for m in copy.deepcopy(served) if m["trainedModelArn"] != FRAUD]
+        for model in live:
+            model["status"] = "INACTIVE"
+        server.replace_models(live)
+        args = ["drift", "--lock-file", lock.name, "--endpoint-url", server.url,
+                "--format", "text"]
+        for fmt in drift_reports.FORMATS:
+            args += ["--report", f"{fmt}=report.{fmt}"]
+        result = run_console(*args, cwd=directory)
     assert result.returncode == 2, result.stderr
-    return result, tmp_path
+    yield result, directory
 
 
 

@@ -65,20 +65,24 @@ def test_a_new_model_in_a_watched_collaboration_is_drift(watched):
             f"--collaboration-identifier {COLLABORATION}") in text.stdout
     assert "1 new model in watched collaborations" in text.stdout
 
-    report = json.loads(_drift(server, path, "--format", "json").stdout)
+    formats = ("json", "sarif", "github", "markdown", "junit")
+    reports = _drift(server, path, *(f"--report={fmt}={path.parent / fmt}" for fmt in formats))
+    assert reports.returncode == 2
+    read = {fmt: (path.parent / fmt).read_text() for fmt in formats}
+
+    report = json.loads(read["json"])
     assert [(m["name"], m["trained_model_arn"], m["collaboration_identifier"])
             for m in report["new_models"]] == [("propensity-model", NEW_ARN, COLLABORATION)]
     assert report["summary"]["new_models"] == 1
 
-    sarif = json.loads(_drift(server, path, "--format", "sarif").stdout)
+    sarif = json.loads(read["sarif"])
     sarif_validator().validate(sarif)
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["drift/new-model"]
 
     for fmt, expected in (("github", "::warning title=New model%3A propensity-model::"),
                           ("markdown", "| propensity-model | "),
                           ("junit", 'name="propensity-model [')):
-        out = _drift(server, path, "--format", fmt).stdout
-        assert expected in out, (fmt, out)
+        assert expected in read[fmt], (fmt, read[fmt])
 
     adopt = run_console("lock", "add", "--trained-model-arn", NEW_ARN,
                         "--collaboration-identifier", COLLABORATION,
