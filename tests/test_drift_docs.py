@@ -25,9 +25,9 @@ from cleanroomsml_tf.cli import exit_codes
 from cleanroomsml_tf.drift.reports import FORMATS
 from cleanroomsml_tf.emulator import Emulator, example_models
 from tests.support.console import run_console
+from tests.support.reports import REGION_BEGIN, REGION_END, UPDATE_DOCS_COMMAND
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "drift.md"
-UPDATE_COMMAND = "python -m tests.test_drift_docs"
 COLLABORATION = "3f6a1c2e-9b8d-4e7f-a1b2-c3d4e5f60718"
 OTHER_COLLABORATION = "7e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b"
 OTHER_CHURN = ("arn:aws:cleanrooms-ml:us-east-1:444455556666:membership/"
@@ -36,8 +36,7 @@ OTHER_CHURN = ("arn:aws:cleanrooms-ml:us-east-1:444455556666:membership/"
 LOCK = "cleanroomsml.lock.json"
 _LANGUAGE = {"text": "text", "json": "json", "junit": "xml", "github": "text",
              "markdown": "markdown", "sarif": "json"}
-_BEGIN = "<!-- generated: {name} (do not edit: `" + UPDATE_COMMAND + "` rewrites it) -->"
-_END = "<!-- end generated: {name} -->"
+_BEGIN, _END = REGION_BEGIN, REGION_END
 
 
 def _models() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -112,26 +111,11 @@ def render(document: str, regions: dict[str, str]) -> str:
     return document
 
 
-def generated_region_of(path: Path, line: int) -> str | None:
-    """The name of the generated region of ``path`` holding ``line`` (1-based), if any."""
-    begins = re.compile(re.escape(_BEGIN).replace(r"\{name\}", "(?P<name>[a-z-]+)"))
-    current = None
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        found = begins.fullmatch(text)
-        if found:
-            current = found.group("name")
-        elif current and text == _END.format(name=current):
-            current = None
-        if number == line:
-            return current
-    return None
-
-
 def test_docs_drift_md_is_generated_from_the_code():
     current = DOC.read_text(encoding="utf-8")
     expected = render(current, generated_regions())
     assert current == expected, (
-        f"docs/drift.md differs from what the code prints: run `{UPDATE_COMMAND}` and review "
+        f"docs/drift.md differs from what the code prints: run `{UPDATE_DOCS_COMMAND}` and review "
         "the diff")
 
 

@@ -26,9 +26,8 @@ from cleanroomsml_tf.lockfile import synth as lockfile_synth
 from cleanroomsml_tf.model.identifiers import ModelRef
 from tests.support.console import run_console
 from tests.support.example_ids import CHURN, CHURN_V1, COLLABORATION, FRAUD
+from tests.support.reports import SARIF_SCHEMA, SARIF_SCHEMA_SHA256, sarif_validator
 
-SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
-SARIF_SCHEMA_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
 OTHER_COLLABORATION = "7e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b"
 OTHER_CHURN = ("arn:aws:cleanrooms-ml:us-east-1:444455556666:membership/"
                "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d/trained-model/"
@@ -42,12 +41,6 @@ REFS = {
 }
 """display name -> the entry it must name (three churn-predictors, one fraud-scorer)."""
 NAMES = {ref.key: name for name, ref in REFS.items()}
-
-
-def sarif_validator() -> jsonschema.Draft4Validator:
-    """A validator for the shipped SARIF 2.1.0 schema (draft-04, formats checked)."""
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.console import run_console
 from tests.support.example_ids import ARN_PREFIX, COLLABORATION
-from tests.test_drift_reports import sarif_validator
+from tests.support.reports import sarif_validator
 
 NEW_ARN = ARN_PREFIX + "c0ffee00-4444-4a2b-9c3d-000000000004"
 OTHER_COLLABORATION = "7e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b"
