@@ -224,7 +224,7 @@ def test_cli_drift_of_1000_entries_under_throttling_and_errors_loses_nothing(
     assert result.returncode == 0, (report["summary"], lost[:3], result.stderr)
     assert result.stderr == ""
     assert report["summary"] == {"entries_in_lock_file": 1000, "checked": 1000, "drifted": 0,
-                                 "unchecked": 0, "clean": 1000}
+                                 "unchecked": 0, "clean": 1000, "new_models": 0}
     reported = [entry["key"] for entry in report["entries"]]
     assert len(reported) == 1000 and set(reported) == keys  # each entry exactly once
     assert all(e["outcome"] == "clean" and e["error"] is None and e["findings"] == []
