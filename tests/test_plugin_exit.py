@@ -22,7 +22,7 @@ from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
 
 from tests.support.example_ids import CHURN, COLLABORATION
-from tests.test_plugin_stdout import (
+from tests.support.plugin_process import (
     MODEL,
     channel_for,
     data_source_config,

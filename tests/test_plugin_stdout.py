@@ -11,28 +11,29 @@ through the same noisy plugin with ``TF_LOG=trace``.
 
 from __future__ import annotations
 
-import base64
 import json
-import os
-import ssl
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-import grpc
 import msgpack
 import pytest
 from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
-from tf.utils import to_dynamic_value
 
 from cleanroomsml_tf.plugin.install import executable_path
-from cleanroomsml_tf.plugin.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
 from tests.support.example_ids import CHURN, COLLABORATION
+from tests.support.plugin_process import (
+    MODEL,
+    channel_for,
+    data_source_config,
+    error_summaries,
+    plugin_env,
+    provider_config,
+)
 from tests.support.terraform import REQUIRED_PROVIDERS
 
-MODEL = "cleanroomsml_collaboration_trained_model"
 KINDS = ("print", "sys.stdout", "sys.__stdout__", "fd1", "DeprecationWarning", "UserWarning",
          "logging", "child")
 PLACES = ("startup-import", "startup-handshake", "schema", "configure", "request")
@@ -125,50 +126,6 @@ def noisy_plugin(tmp_path: Path) -> Path:
     script = tmp_path / "noisy_plugin.py"
     script.write_text(NOISY_PLUGIN)
     return script
-
-
-def plugin_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """What go-plugin sets when Terraform launches a provider."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_LOG")}
-    (tmp_path / "tmp").mkdir(exist_ok=True)
-    env.update(HOME=str(tmp_path), TMPDIR=str(tmp_path / "tmp"), PLUGIN_PROTOCOL_VERSIONS="5,6")
-    env[MAGIC_COOKIE_KEY] = MAGIC_COOKIE_VALUE
-    env.update(extra)
-    return env
-
-
-def channel_for(handshake: bytes) -> grpc.Channel:
-    """A TLS channel to the plugin, trusting the certificate of its handshake line."""
-    _, _, network, address, _, cert = handshake.decode().rstrip("\n").split("|")
-    assert network == "unix"
-    der = base64.b64decode(cert + "=" * (-len(cert) % 4))
-    credentials = grpc.ssl_channel_credentials(
-        root_certificates=ssl.DER_cert_to_PEM_cert(der).encode())
-    return grpc.secure_channel(f"unix:{address}", credentials,
-                               options=[("grpc.ssl_target_name_override", "localhost")])
-
-
-def error_summaries(response: object) -> list[str]:
-    return [d.summary + ": " + d.detail for d in response.diagnostics  # type: ignore[attr-defined]
-            if d.severity == pb.Diagnostic.ERROR]
-
-
-def data_source_config(values: dict[str, object]) -> pb.DynamicValue:
-    from cleanroomsml_tf.plugin.data_sources.trained_model import TrainedModelDataSource
-
-    full: dict[str, object] = {a.name: None for a in TrainedModelDataSource.get_schema().attributes}
-    full.update(values)
-    return to_dynamic_value(full)
-
-
-def provider_config(values: dict[str, object]) -> pb.DynamicValue:
-    from cleanroomsml_tf.plugin.provider import provider_schema
-
-    schema = provider_schema()
-    full: dict[str, object] = {a.name: None for a in schema.attributes}
-    full.update({b.type_name: None for b in schema.block_types})
-    full.update(values)
-    return to_dynamic_value(full)
 
 
 def test_stdout_is_exactly_the_handshake_line(noisy_plugin: Path, tmp_path: Path, emulator):

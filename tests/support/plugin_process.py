@@ -1,0 +1,61 @@
+"""Driving a real plugin process the way Terraform does: go-plugin's environment, a TLS channel
+trusting the certificate of the handshake line, and request/response helpers."""
+
+from __future__ import annotations
+
+import base64
+import os
+import ssl
+from pathlib import Path
+
+import grpc
+from tf.gen import tfplugin_pb2 as pb
+from tf.utils import to_dynamic_value
+
+from cleanroomsml_tf.plugin.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
+
+MODEL = "cleanroomsml_collaboration_trained_model"
+
+
+def plugin_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """What go-plugin sets when Terraform launches a provider."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_LOG")}
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    env.update(HOME=str(tmp_path), TMPDIR=str(tmp_path / "tmp"), PLUGIN_PROTOCOL_VERSIONS="5,6")
+    env[MAGIC_COOKIE_KEY] = MAGIC_COOKIE_VALUE
+    env.update(extra)
+    return env
+
+
+def channel_for(handshake: bytes) -> grpc.Channel:
+    """A TLS channel to the plugin, trusting the certificate of its handshake line."""
+    _, _, network, address, _, cert = handshake.decode().rstrip("\n").split("|")
+    assert network == "unix"
+    der = base64.b64decode(cert + "=" * (-len(cert) % 4))
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=ssl.DER_cert_to_PEM_cert(der).encode())
+    return grpc.secure_channel(f"unix:{address}", credentials,
+                               options=[("grpc.ssl_target_name_override", "localhost")])
+
+
+def error_summaries(response: object) -> list[str]:
+    return [d.summary + ": " + d.detail for d in response.diagnostics  # type: ignore[attr-defined]
+            if d.severity == pb.Diagnostic.ERROR]
+
+
+def data_source_config(values: dict[str, object]) -> pb.DynamicValue:
+    from cleanroomsml_tf.plugin.data_sources.trained_model import TrainedModelDataSource
+
+    full: dict[str, object] = {a.name: None for a in TrainedModelDataSource.get_schema().attributes}
+    full.update(values)
+    return to_dynamic_value(full)
+
+
+def provider_config(values: dict[str, object]) -> pb.DynamicValue:
+    from cleanroomsml_tf.plugin.provider import provider_schema
+
+    schema = provider_schema()
+    full: dict[str, object] = {a.name: None for a in schema.attributes}
+    full.update({b.type_name: None for b in schema.block_types})
+    full.update(values)
+    return to_dynamic_value(full)
