@@ -315,7 +315,8 @@ def describe_tools() -> dict[str, str]:
                                 check=False)
         aws_version = f"{(result.stdout or result.stderr).strip()} ({aws})"
     return {
-        "terraform": f"{terraform}; newest used" if found else "not found",
+        "terraform": (f"{terraform}; each benchmark names the one it ran (note column)"
+                      if found else "not found"),
         "aws CLI": aws_version or "not installed",
     }
 
