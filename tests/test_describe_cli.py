@@ -88,7 +88,10 @@ def test_hung_endpoint_gives_up_within_the_timeout(make_emulator):
     result = describe(*_args(server.url, CHURN, "--timeout", "2"))
     elapsed = time.monotonic() - started
     _assert_clean_failure(result, "timed out", CHURN)
-    assert elapsed < 2 + 3.5, elapsed  # the timeout plus start-up and one backoff
+    # The endpoint would hang for 60 s: ending within the 2 s timeout plus the process's start-up
+    # (seconds on a loaded 2-core machine) shows the deadline works. The exact deadline
+    # accounting is checked in-process by tests/test_reliability.py.
+    assert elapsed < 2 + 10, elapsed
 
 
 @pytest.mark.parametrize(
