@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_text(record: dict[str, Any]) -> str:
-    """``path: value`` lines, nested objects flattened to dotted paths, in table order."""
+    """``path: value`` lines, nested objects flattened to dotted paths, in table order; control
+    characters in values escaped (:func:`cleanroomsml_tf.output.escape.terminal`)."""
     from cleanroomsml_tf.model.record import TRAINED_MODEL, get_path, iter_leaf_paths
 
     rows: list[tuple[str, str]] = []
@@ -82,4 +83,6 @@ def format_text(record: dict[str, Any]) -> str:
 
 
 def _text(value: Any) -> str:
-    return "-" if value is None else str(value)
+    from cleanroomsml_tf.output.escape import terminal
+
+    return "-" if value is None else terminal(value)  # service text: no raw control characters

@@ -167,26 +167,29 @@ def _resolve_and_store(refs: Sequence[Any], resolver: Any, args: argparse.Namesp
               "are not locked", file=sys.stderr)
     if not refs:
         return 0
+    from cleanroomsml_tf.output.escape import terminal
+    from cleanroomsml_tf.output.redaction import redact
+
     written = set(result.written)
     for resolution in resolutions:
         key = resolution.ref.key
         if resolution.record is not None and key not in result.vanished:
             verb = "locked" if key in written else "unchanged"
-            print(f"{verb:<9} {names[key]}  {_version(resolution.record)}  status "
-                  f"{resolution.record.get('status')}  [{key}]")
+            print(terminal(f"{verb:<9} {names[key]}  {_version(resolution.record)}  status "
+                           f"{resolution.record.get('status')}  [{key}]"))
     for resolution in result.pruned:
         key = resolution.ref.key
-        print(f"removed   {names[key]}  (no longer exists; pruned)  [{key}]")
+        print(terminal(f"removed   {names[key]}  (no longer exists; pruned)  [{key}]"))
     for key in result.vanished:
-        print(f"cleanroomsml-tf lock: {names[key]} was removed from {path} meanwhile; not "
-              f"re-added  [{key}]", file=sys.stderr)
+        print(terminal(f"cleanroomsml-tf lock: {names[key]} was removed from {path} meanwhile; "
+                       f"not re-added  [{key}]"), file=sys.stderr)
     for resolution in result.failed:
         key = resolution.ref.key
         kept = "kept unchanged" if replace_only else "not locked"
         hint = "; `lock refresh --prune` removes it" if replace_only and resolution.deleted \
             else ""
-        print(f"cleanroomsml-tf lock: {names[key]} {kept}{hint} [{key}]: {resolution.reason}",
-              file=sys.stderr)
+        print(terminal(redact(f"cleanroomsml-tf lock: {names[key]} {kept}{hint} [{key}]: "
+                              f"{resolution.reason}")), file=sys.stderr)
     summary = f"{len(result.written)} of {len(refs)} entries written to {path}"
     if result.pruned:
         summary += f", {len(result.pruned)} removed (pruned)"
@@ -290,20 +293,23 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def format_table(lock: Any) -> str:
-    """NAME, REQUESTED, VERSION, STATUS, RESOLVED AT, ENTRY columns, sorted by entry key."""
+    """NAME, REQUESTED, VERSION, STATUS, RESOLVED AT, ENTRY columns, sorted by entry key;
+    control characters in the service's text escaped."""
+    from cleanroomsml_tf.output.escape import terminal
+
     header = ("NAME", "REQUESTED", "VERSION", "STATUS", "RESOLVED AT", "ENTRY")
-    rows = [header]
+    rows: list[tuple[str, ...]] = [header]
     for key in sorted(lock.entries):
         entry = lock.entries[key]
         record = entry.record
-        rows.append((
-            str(record.get("name") or "-"),
+        rows.append(tuple(terminal(cell) for cell in (
+            record.get("name") or "-",
             entry.ref.version_identifier or "latest",
-            str(record.get("version_identifier") or "-"),
-            str(record.get("status") or "-"),
+            record.get("version_identifier") or "-",
+            record.get("status") or "-",
             entry.resolved_at,
             key,
-        ))
+        )))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))

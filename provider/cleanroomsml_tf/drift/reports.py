@@ -1,5 +1,8 @@
 """Drift report renderers: text, json, junit, github (workflow commands), markdown, sarif.
 
+Service text (names, statuses, errors) is escaped for each format: control characters in the
+text and GitHub reports, HTML too in the markdown one (:mod:`cleanroomsml_tf.output.escape`).
+
 Each renderer takes a :class:`~cleanroomsml_tf.drift.check.DriftReport` and returns the whole
 output as one string (ending in a newline), so ``--output`` can write it atomically. Every format
 names an entry by its display name (:attr:`DriftReport.display_names`: the model name, plus the
@@ -13,6 +16,8 @@ import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from cleanroomsml_tf.output.escape import markdown, terminal
 
 if TYPE_CHECKING:  # types only: the CLI's parser imports FORMATS, and must stay light
     from cleanroomsml_tf.drift.check import DriftReport, EntryResult, NewModel
@@ -63,7 +68,8 @@ def render_text(report: DriftReport) -> str:
     for error in report.watch_errors:
         lines.append(f"ERROR  {error}")
     lines.append(f"{_verdict(report)}: {report.summary()}; lock file {report.lock_path}")
-    return "\n".join(lines) + "\n"
+    # Names, statuses and errors are service text: no raw control character reaches a terminal.
+    return "\n".join(terminal(line) for line in lines) + "\n"
 
 
 # --------------------------------------------------------------------------- json
@@ -229,6 +235,9 @@ def escape_property(text: str) -> str:
 
 
 def _command(kind: str, title: str, message: str) -> str:
+    # Control characters escaped first (ESC would color or rewrite the CI log); CR and LF are
+    # left to the workflow-command escaping (%0D, %0A).
+    title, message = (terminal(text, keep_line_breaks=True) for text in (title, message))
     return f"::{kind} title={escape_property(title)}::{escape_data(message)}"
 
 
@@ -266,8 +275,8 @@ def render_github(report: DriftReport) -> str:
 
 
 def _cell(value: Any) -> str:
-    text = "null" if value is None else str(value)
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+    """A table cell (or inline code): no HTML, no control characters, one line."""
+    text = markdown("null" if value is None else str(value))
     return " ".join(text.split()) or " "
 
 

@@ -241,6 +241,21 @@ _EXPECTED: dict[str, str] = {
 """What each kind must look like, as error messages say it."""
 
 _ABSENT = MalformedRecordError.ABSENT
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT_CHARACTER = "\ufffd"
+
+
+def replace_lone_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, the replacement character.
+
+    JSON may carry ``"\\ud800"`` alone (other collaboration members write names and
+    descriptions); UTF-8 cannot, so such a string could not be printed, locked, or stored in
+    Terraform state. The replacement is what Go's JSON decoder, so Terraform's AWS provider,
+    does: every other character of the text is kept, and one model's bad text never blocks
+    the others.
+    """
+    return _LONE_SURROGATE.sub(REPLACEMENT_CHARACTER, text) if _LONE_SURROGATE.search(
+        text) else text
 
 
 def _normalize_value(attribute: Attribute, value: Any, path: str) -> Any:
@@ -251,7 +266,7 @@ def _normalize_value(attribute: Attribute, value: Any, path: str) -> Any:
     kind = attribute.kind
     if kind == "string":
         if isinstance(value, str):
-            return value
+            return replace_lone_surrogates(value)
     elif kind == "number":
         if isinstance(value, int) and not isinstance(value, bool):
             return value

@@ -1,1 +1,1 @@
-"""What leaves the process: atomic file writes and secret redaction."""
+"""What leaves the process: atomic file writes, secret redaction, escaping of service text."""
