@@ -3,9 +3,10 @@
 # Try it offline against the local endpoint:
 #   cleanroomsml-tf install                    # provider into ~/.terraform.d/plugins
 #   cleanroomsml-tf emulator --port 8790 &     # example data
+#   export AWS_ENDPOINT_URL_CLEANROOMSML=http://127.0.0.1:8790   # the local endpoint, chosen
 #   terraform init && terraform apply
-# With no region configured the provider talks to http://127.0.0.1:8790; set `region` (or
-# AWS_REGION) and AWS credentials to read real models instead.
+# Without an endpoint, requests go to AWS in the configured region (`region` or AWS_REGION, with
+# AWS credentials); with neither, the plan fails saying so — never a silent local default.
 
 terraform {
   required_providers {
