@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -52,7 +54,12 @@ def read(path: Path | str, *, missing_ok: bool = False) -> LockFile:
 
 
 def parse(text: str, path: Path | str) -> LockFile:
-    """Parse lock-file text (``path`` is for messages and the result)."""
+    """Parse lock-file text (``path`` is for messages and the result).
+
+    Valid JSON can still be hostile: a number of thousands of digits, nesting deeper than the
+    parser's stack, a lone surrogate (``"\\ud800"``: valid JSON, not valid Unicode). Each is
+    refused with one line naming the file and the problem, never a traceback.
+    """
     path = Path(path)
     try:
         document = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
@@ -62,14 +69,24 @@ def parse(text: str, path: Path | str) -> LockFile:
         raise LockFileError(
             path, f"is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
         ) from None
-    _validate_schema(document, path)
-    entries = {
-        key: _entry_from_json(key, value, path) for key, value in document["entries"].items()
-    }
-    watched = {
-        collaboration: _watch_from_json(collaboration, value, path)
-        for collaboration, value in document.get("watched_collaborations", {}).items()
-    }
+    except RecursionError:
+        raise LockFileError(path, _TOO_DEEP) from None
+    except ValueError:  # int("9" * 5000): Python's limit on digits of an integer
+        raise LockFileError(
+            path, f"holds a number with more than {sys.get_int_max_str_digits()} digits; a "
+            "lock file has none") from None
+    _refuse_hostile_text(document, path)
+    try:
+        _validate_schema(document, path)
+        entries = {
+            key: _entry_from_json(key, value, path) for key, value in document["entries"].items()
+        }
+        watched = {
+            collaboration: _watch_from_json(collaboration, value, path)
+            for collaboration, value in document.get("watched_collaborations", {}).items()
+        }
+    except RecursionError:
+        raise LockFileError(path, _TOO_DEEP) from None
     return LockFile(path, entries, watched)
 
 
@@ -89,6 +106,40 @@ def _watch_from_json(collaboration: str, value: Mapping[str, Any], path: Path) -
             path, f"watched collaboration {shown}: added_at {value['added_at']!r} is not an "
             "RFC 3339 UTC timestamp such as 2026-09-01T08:00:00Z")
     return Watch(value["added_at"], tuple(value["known_trained_model_arns"]))
+
+
+_TOO_DEEP = "is nested too deeply (arrays or objects inside each other thousands of levels deep)"
+_MAX_DEPTH = 64
+"""A lock file is 5 levels deep; anything past this is refused before the schema check (which
+recurses, one Python frame per level)."""
+
+
+def _refuse_hostile_text(document: Any, path: Path) -> None:
+    """Refuse lone surrogates (in keys or strings) and nesting past :data:`_MAX_DEPTH`, walking
+    the document without recursion."""
+    stack: list[tuple[Any, list[Any]]] = [(document, [])]
+    while stack:
+        value, where = stack.pop()
+        if len(where) > _MAX_DEPTH:
+            raise LockFileError(path, _TOO_DEEP)
+        if isinstance(value, str):
+            if _LONE_SURROGATE.search(value):
+                raise LockFileError(
+                    path, f"holds a lone surrogate (an unpaired \\ud800-\\udfff escape) at "
+                    f"{_json_path(where)}: not Unicode text, which cleanroomsml-tf never writes")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _LONE_SURROGATE.search(key):
+                    raise LockFileError(
+                        path, f"holds a lone surrogate (an unpaired \\ud800-\\udfff escape) in "
+                        f"a key at {_json_path(where)}: not Unicode text, which cleanroomsml-tf "
+                        "never writes")
+                stack.append((item, [*where, key]))
+        elif isinstance(value, list):
+            stack.extend((item, [*where, index]) for index, item in enumerate(value))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _DuplicateKeyError(ValueError):
@@ -186,8 +237,11 @@ def write(lock: LockFile) -> None:
 
 
 def sidecar_path(path: Path) -> Path:
-    """The file :func:`locked` takes its ``fcntl`` lock on (kept, never deleted)."""
-    return path.with_name(f".{path.name}.lck")
+    """The file :func:`locked` takes its ``fcntl`` lock on (kept, never deleted): next to the
+    lock file the path finally names, so projects that symlink one shared lock file all take
+    the same lock."""
+    target = Path(os.path.realpath(path))
+    return target.with_name(f".{target.name}.lck")
 
 
 @contextlib.contextmanager
