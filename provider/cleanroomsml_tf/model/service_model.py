@@ -31,13 +31,21 @@ _model: list[Any] = []  # the one ServiceModel, once loaded
 
 
 def service_model() -> Any:
-    """botocore's ``ServiceModel`` for Clean Rooms ML, loaded once per process."""
+    """botocore's ``ServiceModel`` for Clean Rooms ML, loaded once per process.
+
+    Read with botocore's loader, not through a session: a session reads the AWS config files
+    and the selected profile, and validation must work (offline, in ``terraform validate``)
+    whatever ``AWS_PROFILE`` names — even a profile that does not exist.
+    """
     if not _model:
         with _lock:
             if not _model:  # another thread may have loaded it while this one waited
-                import botocore.session
+                import botocore.loaders
+                import botocore.model
 
-                _model.append(botocore.session.get_session().get_service_model(SERVICE_NAME))
+                data = botocore.loaders.create_loader().load_service_model(
+                    SERVICE_NAME, "service-2")
+                _model.append(botocore.model.ServiceModel(data, service_name=SERVICE_NAME))
     return _model[0]
 
 

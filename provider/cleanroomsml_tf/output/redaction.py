@@ -17,7 +17,11 @@ verbose level without showing a secret. Replaced by :data:`REDACTED`:
 * by pattern, whatever the value: ``X-Amz-Security-Token`` header and query values (also in a
   canonical request), the hex of ``Signature=`` / ``X-Amz-Signature=`` and of botocore's
   ``Signature:`` line, and the values of ``SecretAccessKey`` / ``SessionToken`` /
-  ``aws_secret_access_key``... members in XML, JSON, dict reprs and INI text.
+  ``aws_secret_access_key``... members in XML, JSON, dict reprs and INI text;
+* in URLs (:func:`redact_urls`, also used on its own wherever a URL is shown: error lines,
+  Terraform diagnostics, drift reports): the user-info (``http://<redacted>@host``) and the
+  values of credential-looking query parameters (``X-Amz-Security-Token``, ``access_token``,
+  ``password``, ``token``, ``client_secret``, ``api_key``, ``...signature...``).
 
 Redaction covers the formatted message (arguments included), exception text and stack info.
 Values shorter than :data:`MIN_SECRET_LENGTH` characters are not replaced literally (they would
@@ -184,7 +188,7 @@ def redact(text: str, extra: Iterable[str] = ()) -> str:
             text = text.replace(secret, REDACTED)
     for pattern in _patterns():
         text = pattern.sub(_keep_name, text)
-    return text
+    return redact_urls(text)
 
 
 _exception_formatter = logging.Formatter()
@@ -223,3 +227,42 @@ def redacting_handler(stream: Any, formatter: logging.Formatter | None = None) -
     handler.addFilter(RedactingFilter())
     handler.setFormatter(formatter or RedactingFormatter("[%(levelname)s] %(name)s: %(message)s"))
     return handler
+
+
+# --------------------------------------------------------------------------- URLs
+
+_URL_SECRET_NAME = (r"[\w.\-]*?(?:token|passw|pwd|secret|signature|credential|api[-_]?key"
+                    r"|auth|session)[\w.\-]*")
+"""Query parameter names whose values are credentials (``X-Amz-Security-Token``,
+``access_token``, ``password``, ``client_secret``, ``api_key``, ``X-Amz-Signature``...)."""
+_URL_PATTERN_SOURCES = (
+    # scheme://user:password@host -> scheme://<redacted>@host
+    r"(?i)(\b[a-z][a-z0-9+.\-]*://)([^/\s@'\"<>?#]+)(?=@)",
+    # ?token=... &password=... ;access_token=... (also a canonical query string's first line)
+    r"(?im)((?:^|[?&;])" + _URL_SECRET_NAME + r"=)([^&;\s'\"#<>]+)",
+)
+_url_compiled: tuple[re.Pattern[str], ...] = ()
+
+
+def _url_patterns() -> tuple[re.Pattern[str], ...]:
+    global _url_compiled
+    if not _url_compiled:
+        _url_compiled = tuple(re.compile(source) for source in _URL_PATTERN_SOURCES)
+    return _url_compiled
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with the user-info of every URL in it, and the values of credential-looking
+    query parameters, replaced by :data:`REDACTED`: ``http://alice:pw@host/?token=t&x=1`` ->
+    ``http://<redacted>@host/?token=<redacted>&x=1``. Host, port, path and other parameters
+    stay, so the message still says where."""
+    if not text or ("@" not in text and "=" not in text):
+        return text
+    for pattern in _url_patterns():
+        text = pattern.sub(_keep_name, text)
+    return text
+
+
+def redact_url(url: str | None) -> str | None:
+    """One URL, shown safely (see :func:`redact_urls`); ``None`` stays ``None``."""
+    return None if url is None else redact_urls(url)
