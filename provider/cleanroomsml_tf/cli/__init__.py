@@ -117,18 +117,27 @@ def _run(args: argparse.Namespace) -> int:
         return int(args.handler(args))
     except CleanroomsmlTfError as error:
         log.debug("%s failed", args.command, exc_info=True)  # the traceback, with --debug
-        print(f"cleanroomsml-tf {args.command}: {error}", file=sys.stderr)
+        print(f"cleanroomsml-tf {args.command}: {_shown(error)}", file=sys.stderr)
         return exit_codes.FAILED
     except BrokenPipeError:
         return exit_codes.FAILED
     except OSError as error:
         # File-system trouble (unwritable plugin dir, full disk...): the message names the path.
         log.debug("%s failed", args.command, exc_info=True)
-        print(f"cleanroomsml-tf {args.command}: {error}", file=sys.stderr)
+        print(f"cleanroomsml-tf {args.command}: {_shown(error)}", file=sys.stderr)
         return exit_codes.FAILED
     except KeyboardInterrupt:
         print(f"cleanroomsml-tf {args.command}: interrupted", file=sys.stderr)
         return exit_codes.INTERRUPTED
+
+
+def _shown(error: BaseException) -> str:
+    """An error's one line as printed: secrets (URL user-info and tokens, known credentials)
+    redacted, control characters escaped."""
+    from cleanroomsml_tf.output.escape import terminal
+    from cleanroomsml_tf.output.redaction import redact
+
+    return terminal(redact(str(error)))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from cleanroomsml_tf.lockfile.model import LockEntry, LockFile
 from cleanroomsml_tf.model import record as record_table
 from cleanroomsml_tf.model.errors import CleanroomsmlTfError, ModelNotFoundError
 from cleanroomsml_tf.model.identifiers import ModelRef
+from cleanroomsml_tf.output.redaction import redact
 
 EXIT_CLEAN = 0
 EXIT_FAILED = 1
@@ -259,9 +260,10 @@ def entry_result(
     if isinstance(outcome, ModelNotFoundError):
         return EntryResult(entry, "drifted", (Finding("missing", None),))
     if isinstance(outcome, CleanroomsmlTfError):
-        return EntryResult(entry, "unchecked", error=str(outcome), error_kind=outcome.summary)
+        return EntryResult(entry, "unchecked", error=redact(str(outcome)),
+                           error_kind=outcome.summary)
     if isinstance(outcome, Exception):  # one broken entry must not sink the whole report
-        message = f"{type(outcome).__name__}: {outcome}"
+        message = redact(f"{type(outcome).__name__}: {outcome}")
         return EntryResult(entry, "unchecked", error=message, error_kind="internal error")
     findings = tuple(compare(entry, outcome, fields))
     return EntryResult(entry, "drifted" if findings else "clean", findings)

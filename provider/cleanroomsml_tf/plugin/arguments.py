@@ -42,6 +42,7 @@ class Argument:
     ``children`` are the arguments of a nested block. ``exactly_one_of`` names the group of
     alternative arguments this one belongs to (itself included): exactly one of them must be
     set (Terraform's ``ExactlyOneOf``), the others are filled in from the model.
+    ``sensitive`` ones are hidden by Terraform in plans and redacted from logs (external_id).
     """
 
     name: str
@@ -49,6 +50,7 @@ class Argument:
     description: str
     required: bool = False
     computed: bool = False
+    sensitive: bool = False
     children: tuple[Argument, ...] = ()
     exactly_one_of: tuple[str, ...] = ()
 
@@ -83,7 +85,9 @@ PROVIDER_ARGUMENTS: tuple[Argument, ...] = (
         children=(
             Argument("role_arn", "string", "ARN of the IAM role to assume.", required=True),
             Argument("session_name", "string", "Session name (default: generated)."),
-            Argument("external_id", "string", "External ID the role's trust policy requires."),
+            Argument("external_id", "string",
+                     "External ID the role's trust policy requires (sensitive).",
+                     sensitive=True),
         ),
     ),
 )

@@ -23,7 +23,7 @@ def add_error(
     diags: Diagnostics, error: CleanroomsmlTfError, path: AttributePath | None = None
 ) -> None:
     """Add one of our typed errors as an error diagnostic (optionally on an attribute)."""
-    diags.add_error(error.summary, str(error), path=list(path) if path else None)
+    diags.add_error(error.summary, _shown(error), path=list(path) if path else None)
 
 
 def add_invalid_input(diags: Diagnostics, error: InvalidInputError) -> None:
@@ -41,5 +41,12 @@ def add_exception(diags: Diagnostics, error: BaseException, what: str) -> None:
         log.error("unexpected error while %s", what, exc_info=error)
         diags.add_error(
             "Internal error in the cleanroomsml provider",
-            f"unexpected {type(error).__name__} while {what}: {error}",
+            f"unexpected {type(error).__name__} while {what}: {_shown(error)}",
         )
+
+
+def _shown(error: BaseException) -> str:
+    """The error's text with secrets redacted (URL user-info and tokens, known credentials)."""
+    from cleanroomsml_tf.output.redaction import redact
+
+    return redact(str(error))

@@ -47,7 +47,8 @@ def argument_attribute(argument: Argument, description: str | None = None) -> Tf
     if argument.exactly_one_of:
         text += " Exactly one of " + " or ".join(
             f"`{name}`" for name in argument.exactly_one_of) + " must be set."
-    return TfAttribute(argument.name, kind, description=text, **flags)
+    return TfAttribute(argument.name, kind, description=text, sensitive=argument.sensitive,
+                       **flags)
 
 
 def argument_block(argument: Argument) -> NestedBlock:

@@ -32,6 +32,7 @@ from cleanroomsml_tf.plugin.data_sources.common import (
 from cleanroomsml_tf.plugin.diagnostics import add_error, add_invalid_input
 from cleanroomsml_tf.plugin.schema import data_source_attributes, encode_record
 
+STATUS_SHAPE = "TrainedModelStatus"
 IDENTIFIERS = ("trained_model_arn", "collaboration_identifier", "version_identifier")
 
 # Record attributes that are also arguments: the state keeps them as configured.
@@ -47,15 +48,22 @@ def _known_strings(values: Any) -> list[str] | None:
 
 
 def validate_allowed_statuses(diags: Diagnostics, config: dict[str, Any], name: str) -> None:
-    """An allow-list that is set must allow something, and no empty strings."""
+    """An allow-list that is set must allow something, and only statuses the service has
+    (the ``TrainedModelStatus`` enum of the installed botocore): a typo such as ``ACTIV``
+    would otherwise fail every plan with "status ACTIVE is not allowed"."""
+    from cleanroomsml_tf.service_model import enum_values
+
     values = _known_strings(config.get(name))
     if values is None:
         return
-    if not values or any(not v for v in values):
+    statuses = enum_values(STATUS_SHAPE)
+    unknown = [v for v in values if v not in statuses]
+    if not values or unknown:
+        which = f"; {unknown[0]!r} is not a status" if unknown else ""
         diags.add_error(
             "Invalid input",
-            f"invalid {name} {values!r}: expected a non-empty list of statuses such as "
-            '["ACTIVE"]',
+            f"invalid {name} {values!r}: expected a non-empty list of statuses among "
+            f"{', '.join(statuses)}{which}",
             path=[name],
         )
 
