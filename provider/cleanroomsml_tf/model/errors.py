@@ -39,6 +39,24 @@ class ConfigurationError(CleanroomsmlTfError):
     summary = "Invalid configuration"
 
 
+class NoRegionError(ConfigurationError):
+    """Neither an endpoint nor a region is configured: there is nowhere to send a request."""
+
+    summary = "No region configured"
+
+
+class ProfileNotFoundError(ConfigurationError):
+    """The selected AWS profile is in none of the shared config files."""
+
+    summary = "AWS profile not found"
+
+
+class CredentialsNotFoundError(ConfigurationError):
+    """The AWS credential chain found no credentials."""
+
+    summary = "No AWS credentials"
+
+
 @dataclass(frozen=True)
 class ModelContext:
     """What a request was about; every lookup error carries one."""
