@@ -14,10 +14,10 @@ from typing import Any
 
 from cleanroomsml_tf import __version__
 from cleanroomsml_tf.aws import endpoints, responses, retries
+from cleanroomsml_tf.aws.errors import NO_CREDENTIALS_MESSAGE
 from cleanroomsml_tf.aws.session import assumed_session, region_of, session
 from cleanroomsml_tf.aws.settings import (
     DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_LOCAL_ENDPOINT,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_READ_TIMEOUT,
     DEFAULT_REGION_LOCAL,
@@ -25,15 +25,22 @@ from cleanroomsml_tf.aws.settings import (
     ClientSettings,
     check_region,
 )
+from cleanroomsml_tf.model.errors import CredentialsNotFoundError, NoRegionError
+from cleanroomsml_tf.output.redaction import redact_urls
 
 
 class Connection:
-    """A ready client plus where it points (for error messages), the per-thread deadline its
-    hooks honour and its retry policy. Thread-safe to share."""
+    """A ready client plus where it points (for error messages: the URL without user-info or
+    tokens), the region it signs for, whether that endpoint was chosen (an endpoint URL) or
+    follows the region (AWS), the per-thread deadline its hooks honour and its retry policy.
+    Thread-safe to share."""
 
-    def __init__(self, client: Any, endpoint: str) -> None:
+    def __init__(self, client: Any, endpoint: str, *, region: str | None = None,
+                 endpoint_chosen: bool = True) -> None:
         self.client = client
-        self.endpoint = endpoint
+        self.endpoint = redact_urls(endpoint)
+        self.region = region
+        self.endpoint_chosen = endpoint_chosen
         self.deadline = retries.Deadline()
         self.retry_policy: retries.RetryPolicy | None = None
 
@@ -73,7 +80,12 @@ def _build(settings: ClientSettings) -> Connection:
     if region:  # from the environment or a profile: checked here, under that name
         check_region(endpoints.region_source(settings), region)
     if endpoint is None and region is None:
-        endpoint = DEFAULT_LOCAL_ENDPOINT
+        raise NoRegionError(endpoints.NO_REGION)
+    # Credentials are looked for once, before any request (not one error per drift entry);
+    # botocore would say "Unable to locate credentials" at the first request.
+    remote = endpoint is None or not endpoints.is_loopback(endpoint)
+    if remote and base.get_credentials() is None:
+        raise CredentialsNotFoundError(NO_CREDENTIALS_MESSAGE)
     # botocore makes one attempt per request; retries.RetryPolicy decides every retry.
     retry_config: dict[str, Any] = {"mode": settings.retry_mode or "standard",
                                     "total_max_attempts": 1}
@@ -102,7 +114,9 @@ def _build(settings: ClientSettings) -> Connection:
     # The credentials the client signs with: those given above, or the session's (the object
     # create_client just resolved, cached by the session; never a second walk of the chain).
     credentials = None if "aws_access_key_id" in kwargs else base.get_credentials()
-    connection = Connection(client, client.meta.endpoint_url)
+    connection = Connection(client, client.meta.endpoint_url,
+                            region=region or DEFAULT_REGION_LOCAL,
+                            endpoint_chosen=endpoint is not None)
     connection.retry_policy = retries.register_retry_policy(
         client, settings.max_attempts or DEFAULT_MAX_ATTEMPTS, connection.deadline)
     retries.refuse_late_sends(client, connection.deadline)

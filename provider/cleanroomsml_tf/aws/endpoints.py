@@ -5,11 +5,14 @@ First match wins:
 1. an explicit endpoint (``--endpoint-url``, the provider's ``endpoint``);
 2. ``AWS_ENDPOINT_URL_CLEANROOMSML``, then ``AWS_ENDPOINT_URL`` (the standard variables), then an
    ``endpoint_url`` in the selected profile (botocore reads it);
-3. AWS itself when a region is configured (argument, ``AWS_REGION``/``AWS_DEFAULT_REGION`` or
-   the profile);
-4. otherwise the local endpoint at :data:`~cleanroomsml_tf.aws.settings.DEFAULT_LOCAL_ENDPOINT`,
-   so an unconfigured machine (a new clone, CI) talks to ``cleanroomsml-tf emulator --port
-   8790`` rather than failing with "no region".
+3. AWS itself, in a region: the configured one (argument, ``AWS_REGION``/
+   ``AWS_DEFAULT_REGION`` or the profile) — and, for a trained model, the region its ARN names
+   (:func:`arn_region`; the resolver routes each lookup there, one shared client per region).
+
+With neither an endpoint nor a region there is nowhere to send a request: :data:`NO_REGION`
+says so, and how to set one, before any request (like Terraform's AWS provider). The local
+endpoint is never a silent default: a plan on a machine where an emulator happens to listen on
+127.0.0.1:8790 must not read fake data.
 
 A loopback endpoint never walks the credential chain (which could probe the EC2 metadata
 service): :mod:`cleanroomsml_tf.aws.connection` gives it the ``AWS_ACCESS_KEY_ID`` pair when
@@ -23,9 +26,31 @@ import os
 import urllib.parse
 from typing import Any
 
-from cleanroomsml_tf.aws.settings import ClientSettings, check_endpoint
+from cleanroomsml_tf.aws.settings import (
+    DEFAULT_LOCAL_ENDPOINT,
+    DEFAULT_LOCAL_PORT,
+    ClientSettings,
+    check_endpoint,
+    is_region_name,
+)
 
 ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_CLEANROOMSML", "AWS_ENDPOINT_URL")
+NO_REGION = (
+    "no region configured: set one with --region / the provider's region, AWS_REGION or "
+    "AWS_DEFAULT_REGION, or a region in the AWS profile; or choose an endpoint with "
+    "--endpoint-url / the provider's endpoint or AWS_ENDPOINT_URL_CLEANROOMSML (the local "
+    f"endpoint: {DEFAULT_LOCAL_ENDPOINT}, after `cleanroomsml-tf emulator --port "
+    f"{DEFAULT_LOCAL_PORT}`)"
+)
+
+
+def arn_region(arn: str) -> str | None:
+    """The region a trained model ARN names (``arn:aws:cleanrooms-ml:REGION:...``), or ``None``
+    when it names none that has a region's form."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or not is_region_name(parts[3]):
+        return None
+    return parts[3]
 
 
 def is_loopback(url: str) -> bool:

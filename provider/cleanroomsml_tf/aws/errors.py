@@ -15,6 +15,7 @@ from cleanroomsml_tf.aws.responses import CUT_SHORT_CODE
 from cleanroomsml_tf.aws.settings import DEFAULT_LOCAL_ENDPOINT, DEFAULT_LOCAL_PORT
 from cleanroomsml_tf.model.errors import (
     AccessDeniedError,
+    CredentialsNotFoundError,
     EndpointUnreachableError,
     MalformedDataError,
     MalformedResponseError,
@@ -28,6 +29,7 @@ from cleanroomsml_tf.model.errors import (
     TlsVerificationError,
     shown,
 )
+from cleanroomsml_tf.output.redaction import redact_urls
 
 
 class DeadlineExceeded(Exception):
@@ -45,7 +47,28 @@ _ERROR_CODES: dict[str, type[RequestError]] = {
 
 
 def translate_error(error: Exception, context: ModelContext, endpoint: str) -> Exception:
-    """Map a boto3/botocore exception to the package's typed errors (others pass through)."""
+    """Map a boto3/botocore exception to the package's typed errors (others pass through).
+
+    The endpoint and any URL in the message are shown without user-info or tokens."""
+    translated = _translate(error, context, redact_urls(endpoint))
+    if isinstance(translated, RequestError) and translated.service_message:
+        # botocore's messages repeat the request URL (its user-info and tokens too)
+        clean = redact_urls(translated.service_message)
+        if clean != translated.service_message:
+            translated = type(translated)(context, clean, request_id=translated.request_id,
+                                          endpoint=translated.endpoint)
+    return translated
+
+
+NO_CREDENTIALS_MESSAGE = (
+    "no AWS credentials found: set AWS_PROFILE (or --profile / the provider's profile) to a "
+    "profile of the shared config files, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run "
+    "where a role provides them (SSO login, ECS task, EC2 instance profile; the instance "
+    "metadata service is not asked when AWS_EC2_METADATA_DISABLED=true)"
+)
+
+
+def _translate(error: Exception, context: ModelContext, endpoint: str) -> Exception:
     from botocore import exceptions as bx
     from botocore.parsers import ResponseParserError
 
@@ -77,7 +100,9 @@ def translate_error(error: Exception, context: ModelContext, endpoint: str) -> E
     if isinstance(error, bx.EndpointConnectionError | bx.ConnectionClosedError):
         message = _transport_message(error, endpoint)
         return EndpointUnreachableError(context, message, endpoint=endpoint)
-    if isinstance(error, bx.NoCredentialsError | bx.PartialCredentialsError | bx.NoRegionError):
+    if isinstance(error, bx.NoCredentialsError):
+        return CredentialsNotFoundError(NO_CREDENTIALS_MESSAGE)
+    if isinstance(error, bx.PartialCredentialsError | bx.NoRegionError):
         return ServiceError(context, str(error), endpoint=endpoint)
     if isinstance(error, bx.BotoCoreError):
         return ServiceError(context, str(error), endpoint=endpoint)
@@ -102,11 +127,8 @@ def _transport_message(error: Exception, endpoint: str) -> str:
     if isinstance(error, DeadlineExceeded):
         return "the overall deadline passed before the call could be retried"
     if endpoint.rstrip("/") == DEFAULT_LOCAL_ENDPOINT:
-        return (
-            f"{error}; no endpoint or AWS region is configured, so the local endpoint is the "
-            f"default: start it with `cleanroomsml-tf emulator --port {DEFAULT_LOCAL_PORT}`, or "
-            "set AWS_REGION (or --region/--endpoint-url) to reach AWS"
-        )
+        return (f"{error}; is the local endpoint running? start it with "
+                f"`cleanroomsml-tf emulator --port {DEFAULT_LOCAL_PORT}`")
     return str(error)
 
 

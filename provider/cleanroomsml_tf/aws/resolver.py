@@ -15,15 +15,19 @@ botocore parses it (:mod:`cleanroomsml_tf.aws.responses`): a malformed one fails
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from cleanroomsml_tf.aws.connection import Connection, connect
+from cleanroomsml_tf.aws.endpoints import arn_region
 from cleanroomsml_tf.aws.errors import translate_error
 from cleanroomsml_tf.aws.settings import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, ClientSettings
 from cleanroomsml_tf.model import record as record_table
 from cleanroomsml_tf.model.errors import (
     AmbiguousModelNameError,
+    ConfigurationError,
     MalformedDataError,
     ModelContext,
     ModelNameNotFoundError,
@@ -31,6 +35,7 @@ from cleanroomsml_tf.model.errors import (
 )
 from cleanroomsml_tf.model.identifiers import ModelRef, validate_field, validate_name
 
+_log = logging.getLogger("cleanroomsml_tf.aws.resolver")
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -41,6 +46,25 @@ class Resolver:
     def __init__(self, settings: ClientSettings | None = None) -> None:
         self.settings = settings or ClientSettings()
         self._connection: Connection | None = None
+        self._regional: dict[str, Connection] = {}
+
+    def connection_for(self, ref: ModelRef) -> Connection:
+        """The connection a lookup of ``ref`` goes through: the configured one, unless no
+        endpoint URL was chosen and the ARN names another region — then that region's (a
+        model lives in the region its ARN names; the configured region would answer
+        "not found"). One shared connection per region (:func:`connect` caches them), so a
+        drift check over models of several regions uses one client per region."""
+        base = self.connection
+        region = arn_region(ref.trained_model_arn)
+        if base.endpoint_chosen or region is None or region == base.region:
+            return base
+        connection = self._regional.get(region)
+        if connection is None:
+            _log.debug("trained model %s lives in %s (its ARN): its requests go there, not to "
+                       "the configured region %s", ref.trained_model_arn, region, base.region)
+            connection = connect(dataclasses.replace(self.settings, region=region))
+            self._regional[region] = connection
+        return connection
 
     @property
     def connection(self) -> Connection:
@@ -61,9 +85,11 @@ class Resolver:
         context = ModelContext(
             ref.collaboration_identifier, ref.trained_model_arn, ref.version_identifier
         )
-        client = self.connection.client
+        connection = self.connection_for(ref)
+        client = connection.client
         return self._call(context, lambda: _normalized(
-            client.get_collaboration_trained_model(**params), record_table.normalize))
+            client.get_collaboration_trained_model(**params), record_table.normalize),
+            connection)
 
     def list_trained_models(self, collaboration_identifier: str) -> list[dict[str, Any]]:
         """Normalized summaries of every trained model of a collaboration (all pages)."""
@@ -116,19 +142,33 @@ class Resolver:
 
         if not refs:
             return []
-        with contextlib.suppress(Exception):
-            # Build the shared client and load the service model once, before the workers
-            # start, instead of every worker racing for them; a failure here comes back per
-            # ref, with its context, from get_trained_model.
+        # Build the shared client and load the service model once, before the workers start,
+        # instead of every worker racing for them. A configuration that cannot work (no region,
+        # a missing profile, no credentials) is raised here, once; any other failure comes
+        # back per ref, with its context, from get_trained_model.
+        try:
             _ = self.connection
+        except ConfigurationError:
+            raise
+        except Exception:  # noqa: BLE001, S110
+            pass
+        with contextlib.suppress(Exception):
             refs[0].validate()
         outcomes: list[dict[str, Any] | Exception] = [RuntimeError("not looked up")] * len(refs)
-        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(refs)))) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(refs))))
+        try:
             futures = {pool.submit(one, ref): index for index, ref in enumerate(refs)}
             for done, future in enumerate(as_completed(futures), start=1):
                 outcomes[futures[future]] = future.result()
                 if progress is not None:
                     progress(done, len(refs))
+        except BaseException:
+            # Ctrl-C (KeyboardInterrupt) or a failing progress callback: the lookups not yet
+            # started are cancelled, not run (64 queued 1 s lookups used to hold drift's exit
+            # for 14 s); those in flight end within their own deadline.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
         return outcomes
 
     def trained_model_arn_by_name(self, collaboration_identifier: str, name: str) -> str:
@@ -152,8 +192,9 @@ class Resolver:
             raise AmbiguousModelNameError(collaboration_identifier, name, arns)
         return str(arns[0])
 
-    def _call(self, context: ModelContext, call: Callable[[], T]) -> T:
-        connection = self.connection
+    def _call(self, context: ModelContext, call: Callable[[], T],
+              connection: Connection | None = None) -> T:
+        connection = connection or self.connection
         connection.deadline.set(self.settings.deadline or DEFAULT_TIMEOUT)
         try:
             return call()

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from cleanroomsml_tf.aws.settings import AssumeRole, ClientSettings
-from cleanroomsml_tf.model.errors import ConfigurationError
+from cleanroomsml_tf.model.errors import ProfileNotFoundError
 
 
 def session(settings: ClientSettings) -> Any:
@@ -37,12 +37,25 @@ def session(settings: ClientSettings) -> Any:
     try:
         core.get_scoped_config()  # reads the files now: an unknown profile fails here, by name
     except botocore.exceptions.ProfileNotFound:
-        # botocore's message repeats the name raw (a "\r" in it would break the one line)
-        raise ConfigurationError(
-            f"invalid profile {settings.profile!r}: expected a profile of the shared AWS config "
-            "files; it could not be found"
-        ) from None
+        raise profile_not_found(settings, core) from None
     return core
+
+
+def profile_not_found(settings: ClientSettings, core: Any) -> ProfileNotFoundError:
+    """One line naming the missing profile, where its name came from and the files read
+    (botocore's message names neither the files nor the variable, and repeats the name raw: a
+    ``\r`` in it would break the line)."""
+    if settings.profile:
+        name, source = settings.profile, "profile"
+    else:
+        source = "AWS_PROFILE" if os.environ.get("AWS_PROFILE") else "AWS_DEFAULT_PROFILE"
+        name = os.environ.get(source) or ""
+    files = [os.path.expanduser(str(core.get_config_variable(variable) or ""))
+             for variable in ("config_file", "credentials_file")]
+    return ProfileNotFoundError(
+        f"invalid profile {name!r} (from {source}): not found in {files[0]} or {files[1]}; "
+        "expected a profile these files define"
+    )
 
 
 def region_of(core: Any) -> str | None:

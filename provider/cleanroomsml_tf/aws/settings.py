@@ -103,20 +103,36 @@ class ClientSettings:
 
 def check_endpoint(source: str, url: str) -> None:
     """Raise :class:`ConfigurationError` naming ``source`` (the argument or variable that set
-    it) unless ``url`` is an endpoint the client can be built with."""
+    it) unless ``url`` is an endpoint the client can be built with. The URL is shown without
+    its user-info or tokens."""
     if not _usable_endpoint(url):
+        from cleanroomsml_tf.output.redaction import redact_urls
+
         raise ConfigurationError(
-            f"invalid {source} {url!r}: expected an http(s) URL such as {DEFAULT_LOCAL_ENDPOINT}"
+            f"invalid {source} {redact_urls(repr(url))}: expected an http(s) URL such as "
+            f"{DEFAULT_LOCAL_ENDPOINT}"
         )
+
+
+REGION_FORM = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
+"""The form of every AWS region name: ``us-east-1``, ``us-gov-west-1``, ``eu-central-2``,
+``ap-southeast-5``, ``eusc-de-east-1`` (a two-to-four-letter area, words, a number)."""
 
 
 def check_region(source: str, region: str) -> None:
-    """Raise :class:`ConfigurationError` naming ``source`` unless ``region`` is a region name."""
-    if not _usable_region(region):
+    """Raise :class:`ConfigurationError` naming ``source`` unless ``region`` has the form of
+    an AWS region name (``us-east1`` and ``US-EAST-1`` do not: botocore would take them and
+    send the request to a host that does not exist)."""
+    if not is_region_name(region):
         raise ConfigurationError(
             f"invalid {source} {region!r}: expected an AWS region name such as us-east-1 "
-            "(letters, digits and inner hyphens, at most 63 characters)"
+            "(lowercase letters, words and a number, joined by hyphens)"
         )
+
+
+def is_region_name(region: str) -> bool:
+    """True when ``region`` has the form of an AWS region name (:data:`REGION_FORM`)."""
+    return REGION_FORM.fullmatch(region) is not None and _usable_region(region)
 
 
 # What validation checks here, botocore checks again when the client is built (is_valid_uri,
@@ -176,7 +192,9 @@ def _usable_region(region: str) -> bool:
 
 def insecure_warning(endpoint: str | None = None) -> str:
     """The warning every front end shows when TLS certificate verification is off."""
-    where = f" for {endpoint}" if endpoint else ""
+    from cleanroomsml_tf.output.redaction import redact_urls
+
+    where = f" for {redact_urls(endpoint)}" if endpoint else ""
     return (
         f"TLS certificate verification is OFF{where} (insecure / --no-verify-ssl): anyone on "
         "the network path can impersonate the endpoint and forge model records; trust a private "

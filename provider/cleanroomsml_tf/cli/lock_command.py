@@ -120,6 +120,7 @@ def run_add(args: argparse.Namespace) -> int:
         args.usage_error("give --trained-model-arn ARN, or --all for every model")
     read(lock_path_from_args(args), missing_ok=True)  # a broken lock file: refused before requests
     resolver = Resolver(settings_from_args(args).check())
+    _ = resolver.connection  # no region, profile or credentials: one line, before any request
     if args.all:
         collaboration = validate_field("collaboration_identifier", args.collaboration_identifier)
         arns = sorted({s["trained_model_arn"] for s in resolver.list_trained_models(collaboration)})
@@ -149,6 +150,7 @@ def run_refresh(args: argparse.Namespace) -> int:
         print(f"{path} has no entries; nothing to refresh", file=sys.stderr)
         return 0
     resolver = Resolver(settings_from_args(args).check())
+    _ = resolver.connection  # no region, profile or credentials: one line, before any request
     return _resolve_and_store(refs, resolver, args, replace_only=True, prune=args.prune)
 
 

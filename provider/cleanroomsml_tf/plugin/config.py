@@ -79,9 +79,31 @@ def settings_from_provider_config(
     )
 
 
+def has_unknown(config: Any) -> bool:
+    """True when any value of the Terraform provider configuration (nested blocks too) is not
+    known yet (it comes from a resource Terraform has not created)."""
+    from tf.types import Unknown
+
+    pending = [config]
+    while pending:
+        value = pending.pop()
+        if value is Unknown:
+            return True
+        if isinstance(value, Mapping):
+            pending.extend(value.values())
+        elif isinstance(value, list | tuple):
+            pending.extend(value)
+    return False
+
+
 def settings_from_config(config: Mapping[str, Any] | None) -> ClientSettings:
     """The Terraform plugin's provider configuration as :class:`ClientSettings`; values still
     unknown at plan time fall back to the AWS defaults, like unset ones."""
     from tf.types import Unknown
 
-    return settings_from_provider_config(config, unknown=Unknown)
+    settings = settings_from_provider_config(config, unknown=Unknown)
+    if settings.assume_role is not None and settings.assume_role.external_id:
+        from cleanroomsml_tf.output.redaction import register_secret
+
+        register_secret(settings.assume_role.external_id)  # never in TF_LOG output
+    return settings

@@ -18,7 +18,8 @@ from tf.utils import Diagnostics
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
 from cleanroomsml_tf.aws.settings import ClientSettings, insecure_warning
-from cleanroomsml_tf.plugin.config import settings_from_config
+from cleanroomsml_tf.model.errors import ConfigurationError
+from cleanroomsml_tf.plugin.config import has_unknown, settings_from_config
 from cleanroomsml_tf.plugin.diagnostics import add_exception
 
 if TYPE_CHECKING:
@@ -119,11 +120,25 @@ class CleanroomsmlProvider:
         if not settings.verify_tls:
             diags.add_warning("TLS certificate verification is off",
                               insecure_warning(settings.endpoint_url))
+<<<<<<< HEAD
         from cleanroomsml_tf.aws.resolver import Resolver
 
         with self._lock:
             self._resolver = Resolver(settings)
         warm_up(self._resolver)
+=======
+        resolver = Resolver(settings)
+        if not has_unknown(config):
+            try:
+                # Where requests go, the profile and the credentials, checked once now: one
+                # diagnostic, not one per data source read (and no request is sent).
+                _ = resolver.connection
+            except ConfigurationError as error:
+                add_exception(diags, error, "configuring the provider")
+                return
+        with self._lock:
+            self._resolver = resolver
+>>>>>>> 01f9d54 (where requests go (#11): no endpoint and no region is one line/diagnostic (no silent local default); region form checked; a model's lookup goes to the region its ARN names (one client per region); missing profile names the profile and files; no credentials said plainly, once, before any request; provider configure checks them once)
 
     @property
     def resolver(self) -> Resolver:

@@ -51,7 +51,7 @@ def validate_allowed_statuses(diags: Diagnostics, config: dict[str, Any], name: 
     """An allow-list that is set must allow something, and only statuses the service has
     (the ``TrainedModelStatus`` enum of the installed botocore): a typo such as ``ACTIV``
     would otherwise fail every plan with "status ACTIVE is not allowed"."""
-    from cleanroomsml_tf.service_model import enum_values
+    from cleanroomsml_tf.model.service_model import enum_values
 
     values = _known_strings(config.get(name))
     if values is None:
