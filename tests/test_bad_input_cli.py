@@ -39,6 +39,13 @@ GOOD = {"trained_model_arn": CHURN, "collaboration_identifier": COLLABORATION,
         "version_identifier": CHURN_V1}
 
 
+def shown(value: object) -> str:
+    """``repr(value)`` as an error line shows it: URL user-info and tokens redacted."""
+    from cleanroomsml_tf.output.redaction import redact
+
+    return redact(repr(value))
+
+
 def assert_usage_error(code: int, err: str, prog: str, flag: str, *fragments: str) -> str:
     """A usage error's exit 1: usage, then one ``PROG: error: argument FLAG: ...`` line."""
     assert "Traceback" not in err
@@ -74,7 +81,7 @@ def test_describe_refuses_bad_identifiers_before_any_request(emulator, bad) -> N
     before = emulator.request_count
     argv = ["describe", *identifier_flags({**GOOD, field: value}), f"--endpoint-url={emulator.url}"]
     code, out, err = run_main(argv)
-    assert_one_line_error(code, err, f"cleanroomsml-tf describe: invalid {field} {value!r}: "
+    assert_one_line_error(code, err, f"cleanroomsml-tf describe: invalid {field} {shown(value)}: "
                           "expected ", f"/{pattern_of(field)}/")
     assert out == ""
     assert emulator.request_count == before
@@ -115,7 +122,8 @@ def test_describe_refuses_unknown_choices(emulator, flag, data) -> None:
 def test_describe_refuses_bad_endpoint_urls(emulator, endpoint) -> None:
     before = emulator.request_count
     code, _, err = run_main(["describe", *identifier_flags(GOOD), f"--endpoint-url={endpoint}"])
-    assert_one_line_error(code, err, f"cleanroomsml-tf describe: invalid endpoint {endpoint!r}: "
+    assert_one_line_error(code, err,
+                          f"cleanroomsml-tf describe: invalid endpoint {shown(endpoint)}: "
                           "expected an http(s) URL")
     assert emulator.request_count == before
 
@@ -138,7 +146,8 @@ def test_describe_refuses_unknown_profiles(emulator, profile) -> None:
     before = emulator.request_count
     code, _, err = run_main(["describe", *identifier_flags(GOOD), f"--profile={profile}",
                              f"--endpoint-url={emulator.url}"])
-    assert_one_line_error(code, err, f"cleanroomsml-tf describe: invalid profile {profile!r}")
+    assert_one_line_error(code, err, f"cleanroomsml-tf describe: invalid profile {profile!r} "
+                          "(from profile): not found in ")
     assert emulator.request_count == before
 
 
@@ -170,7 +179,7 @@ def test_lock_add_refuses_bad_identifiers_and_leaves_the_file(emulator, lock_fil
         assert err.splitlines()[-1] == ("cleanroomsml-tf lock add: error: give "
                                         "--trained-model-arn ARN, or --all for every model")
     else:
-        assert_one_line_error(code, err, f"cleanroomsml-tf lock: invalid {field} {value!r}: "
+        assert_one_line_error(code, err, f"cleanroomsml-tf lock: invalid {field} {shown(value)}: "
                               "expected ", f"/{pattern_of(field)}/")
     assert out == ""
     assert lock_file.read_bytes() == original
@@ -276,7 +285,8 @@ def test_drift_refuses_bad_connection_settings(emulator, lock_file, setting) -> 
     if flag != "endpoint-url":
         argv.append(f"--endpoint-url={emulator.url}")
     code, out, err = run_main(argv)
-    assert_one_line_error(code, err, f"cleanroomsml-tf drift: invalid {name} {value!r}: expected ")
+    assert_one_line_error(code, err,
+                          f"cleanroomsml-tf drift: invalid {name} {shown(value)}: expected ")
     assert out == ""
     assert lock_file.read_bytes() == original
     assert emulator.request_count == before

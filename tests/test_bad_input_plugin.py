@@ -50,6 +50,13 @@ FORBIDDEN_OUTPUT = ("Traceback", "Exception calling application", "plugin crashe
                     "Internal error")
 
 
+def shown(value: object) -> str:
+    """``repr(value)`` as an error line shows it: URL user-info and tokens redacted."""
+    from cleanroomsml_tf.output.redaction import redact
+
+    return redact(repr(value))
+
+
 def data_source_config(type_name: str, values: dict[str, Any]) -> pb.DynamicValue:
     """A data source config as Terraform sends it: every schema attribute present."""
     from cleanroomsml_tf.plugin.data_sources.trained_model import TrainedModelDataSource
@@ -122,7 +129,7 @@ def test_bad_identifiers_are_diagnostics_on_the_argument(emulator, servicer, cas
     type_name, field, value = case
     before = emulator.request_count
     validated, read = validate_and_read(servicer, type_name, {**GOOD[type_name], field: value})
-    expected = (f"invalid {field} {value!r}: expected ", f"/{pattern_of(field)}/")
+    expected = (f"invalid {field} {shown(value)}: expected ", f"/{pattern_of(field)}/")
     assert_one_error_on(validated, field, *expected)
     assert_one_error_on(error_diagnostics(read), field, *expected)
     assert not read.state.msgpack
@@ -225,7 +232,7 @@ def _bad_provider_arguments() -> st.SearchStrategy[tuple[str, Any, str, str]]:
             lambda v: ("retry_mode", v, "expected one of standard, adaptive, legacy",
                        f"invalid retry_mode {v!r}")),
         bad_endpoints().map(lambda v: ("endpoint", v, "expected an http(s) URL",
-                                       f"invalid endpoint {v!r}")),
+                                       f"invalid endpoint {shown(v)}")),
         bad_regions().map(lambda v: ("region", v, "expected an AWS region name",
                                      f"invalid region {v!r}")),
         st.sampled_from(("shared_config_files", "shared_credentials_files")).flatmap(

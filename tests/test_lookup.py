@@ -12,7 +12,6 @@ import pytest
 from cleanroomsml_tf.aws.connection import connect
 from cleanroomsml_tf.aws.resolver import Resolver
 from cleanroomsml_tf.aws.settings import (
-    DEFAULT_LOCAL_ENDPOINT,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_TIMEOUT,
     AssumeRole,
@@ -22,9 +21,9 @@ from cleanroomsml_tf.model import record
 from cleanroomsml_tf.model.errors import (
     AccessDeniedError,
     ConfigurationError,
-    EndpointUnreachableError,
     ModelContext,
     ModelNotFoundError,
+    NoRegionError,
     StatusNotAllowedError,
 )
 from cleanroomsml_tf.model.identifiers import ModelRef
@@ -142,18 +141,14 @@ def test_changing_the_endpoint_variable_gets_a_client_for_the_new_place(monkeypa
     assert connect(settings) is second
 
 
-def test_local_endpoint_is_the_default_without_region_or_endpoint():
-    connection = connect(ClientSettings(read_timeout=11))
-    assert connection.endpoint.rstrip("/") == DEFAULT_LOCAL_ENDPOINT
-
-
-def test_unreachable_default_endpoint_says_how_to_start_it():
-    resolver = Resolver(ClientSettings(max_attempts=1, read_timeout=23))
-    assert resolver.connection.endpoint.rstrip("/") == DEFAULT_LOCAL_ENDPOINT
-    if _port_is_open(8790):
-        pytest.fail("something listens on 127.0.0.1:8790; this test needs it closed")
-    with pytest.raises(EndpointUnreachableError, match="cleanroomsml-tf emulator --port 8790"):
-        resolver.get_trained_model(ModelRef(CHURN, COLLABORATION))
+def test_no_endpoint_and_no_region_is_an_error_not_the_local_endpoint():
+    """The local endpoint is used only when chosen: with neither an endpoint nor a region there
+    is nowhere to send a request, and the error says how to set one (no request is sent)."""
+    with pytest.raises(NoRegionError, match="no region configured: .*AWS_REGION.*--endpoint-url"):
+        connect(ClientSettings(read_timeout=11))
+    with pytest.raises(NoRegionError):
+        Resolver(ClientSettings(max_attempts=1, read_timeout=23)).get_trained_model(
+            ModelRef(CHURN, COLLABORATION))
 
 
 def _port_is_open(port: int) -> bool:
@@ -163,6 +158,8 @@ def _port_is_open(port: int) -> bool:
 
 def test_configured_region_targets_aws(monkeypatch):
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFAKEFAKEFAKE0000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake-secret-not-used")
     connection = connect(ClientSettings(read_timeout=13))
     assert connection.endpoint == "https://cleanrooms-ml.eu-west-1.amazonaws.com"
 

@@ -29,6 +29,10 @@ import re
 _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
+_UNSAFE_BUT_BREAKS = re.compile(
+    "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _BREAKS = re.compile("[\r\n\t\u2028\u2029]+")
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -43,9 +47,14 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def terminal(text: object) -> str:
-    """``text`` (``str()`` of it) safe to print: control and bidi characters escaped."""
+def terminal(text: object, *, keep_line_breaks: bool = False) -> str:
+    """``text`` (``str()`` of it) safe to print: control and bidi characters escaped.
+
+    ``keep_line_breaks`` leaves CR and LF alone, for a format that escapes them its own way
+    (GitHub workflow commands: ``%0D``, ``%0A``)."""
     value = text if isinstance(text, str) else str(text)
+    if keep_line_breaks:
+        return _UNSAFE_BUT_BREAKS.sub(_escape, value)
     return _UNSAFE.sub(_escape, value)
 
 
