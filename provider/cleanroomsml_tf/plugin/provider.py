@@ -120,25 +120,24 @@ class CleanroomsmlProvider:
         if not settings.verify_tls:
             diags.add_warning("TLS certificate verification is off",
                               insecure_warning(settings.endpoint_url))
-<<<<<<< HEAD
         from cleanroomsml_tf.aws.resolver import Resolver
 
-        with self._lock:
-            self._resolver = Resolver(settings)
-        warm_up(self._resolver)
-=======
         resolver = Resolver(settings)
-        if not has_unknown(config):
+        if has_unknown(config):
+            warm_up(resolver)  # a value known only at apply: the reads report what fails
+        else:
             try:
-                # Where requests go, the profile and the credentials, checked once now: one
-                # diagnostic, not one per data source read (and no request is sent).
+                # Where requests go, the profile and the credentials, checked once, now: one
+                # diagnostic rather than one per data source read, and no request sent. (The
+                # reads need this client next anyway, so building it here costs no more.)
                 _ = resolver.connection
             except ConfigurationError as error:
                 add_exception(diags, error, "configuring the provider")
                 return
+            except Exception:  # noqa: BLE001, S110 - the reads meet it again and report it
+                pass
         with self._lock:
             self._resolver = resolver
->>>>>>> 01f9d54 (where requests go (#11): no endpoint and no region is one line/diagnostic (no silent local default); region form checked; a model's lookup goes to the region its ARN names (one client per region); missing profile names the profile and files; no credentials said plainly, once, before any request; provider configure checks them once)
 
     @property
     def resolver(self) -> Resolver:
