@@ -179,7 +179,7 @@ def test_read_data_source_over_the_wire(servicer, emulator) -> None:
 
     gated = pb.ReadDataSource.Request(type_name=MODEL, config=config_value(
         MODEL, {"trained_model_arn": CHURN, "collaboration_identifier": COLLABORATION,
-                "allowed_statuses": ["FAILED"]}))
+                "allowed_statuses": ["CREATE_FAILED"]}))
     (summary, detail, _), = errors(servicer.ReadDataSource(gated, None))
     assert summary == "Trained model status not allowed" and CHURN in detail
 

@@ -132,12 +132,12 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _shown(error: BaseException) -> str:
-    """An error's one line as printed: secrets (URL user-info and tokens, known credentials)
-    redacted, control characters escaped."""
+    """An error as printed: secrets (URL user-info and tokens, known credentials) redacted,
+    control characters escaped (line breaks the message itself makes are kept)."""
     from cleanroomsml_tf.output.escape import terminal
     from cleanroomsml_tf.output.redaction import redact
 
-    return terminal(redact(str(error)))
+    return "\n".join(terminal(line) for line in redact(str(error)).split("\n"))
 
 
 if __name__ == "__main__":
