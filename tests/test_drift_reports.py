@@ -169,3 +169,17 @@ def test_the_schema_rejects_a_broken_log(reports):
     log["runs"][0]["results"][0]["level"] = "fatal"  # not a SARIF level
     with pytest.raises(jsonschema.ValidationError):
         sarif_validator().validate(log)
+
+
+def test_sarif_artifact_locations_resolve_from_the_repository_root(tmp_path, monkeypatch):
+    """A base ID (%SRCROOT%) only beside a relative reference: the default lock file (an absolute
+    path found by project discovery) inside the working directory becomes relative; a lock file
+    elsewhere is a plain file:// URI that readers can open as it is."""
+    monkeypatch.chdir(tmp_path)
+    inside = drift_sarif.artifact_uri(str(tmp_path / "stacks" / "cleanroomsml.lock.json"))
+    assert inside == "stacks/cleanroomsml.lock.json"
+    assert drift_sarif.artifact_location(inside) == {"uri": inside, "uriBaseId": "%SRCROOT%"}
+    outside = drift_sarif.artifact_uri("/srv/shared/cleanroomsml.lock.json")
+    assert outside == "file:///srv/shared/cleanroomsml.lock.json"
+    assert drift_sarif.artifact_location(outside) == {"uri": outside}
+    assert drift_sarif.artifact_uri("a b/cleanroomsml.lock.json") == "a%20b/cleanroomsml.lock.json"

@@ -102,7 +102,7 @@ def sarif_log(report: DriftReport) -> dict[str, Any]:
                 "name": TOOL_NAME, "semanticVersion": __version__, "rules": rule_list}},
             "automationDetails": {"id": f"{TOOL_NAME}/drift/" + (
                 f"shard-{report.shard.index}-of-{report.shard.count}" if report.shard else "")},
-            "artifacts": [{"location": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+            "artifacts": [{"location": artifact_location(uri),
                            "roles": ["analysisTarget"]}],
             "invocations": [_invocation(report, uri, lines)],
             "results": results,
@@ -118,11 +118,24 @@ def render_sarif(report: DriftReport) -> str:
 
 def artifact_uri(lock_path: str) -> str:
     """The lock file as a URI reference: relative paths stay relative (code scanning resolves
-    them from the repository root), absolute ones become ``file://`` URIs."""
+    them from the repository root, ``%SRCROOT%``), and so does an absolute path inside the
+    working directory (the default lock file found by project discovery); any other absolute
+    path becomes a ``file://`` URI."""
     path = Path(lock_path)
     if path.is_absolute():
-        return path.as_uri()
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            return path.as_uri()
     return urllib.parse.quote(path.as_posix())
+
+
+def artifact_location(uri: str) -> dict[str, Any]:
+    """An artifact location: a base ID only on a relative reference (SARIF 2.1.0, 3.4.4: a
+    ``uriBaseId`` is meaningless beside an absolute URI, and readers cannot resolve it)."""
+    if uri.startswith("file:"):
+        return {"uri": uri}
+    return {"uri": uri, "uriBaseId": "%SRCROOT%"}
 
 
 def entry_lines(path: Path) -> dict[str, int]:
@@ -148,7 +161,7 @@ def entry_lines(path: Path) -> dict[str, int]:
 def _location(uri: str, line: int, name: str, key: str) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%", "index": 0},
+            "artifactLocation": {**artifact_location(uri), "index": 0},
             "region": {"startLine": line},
         },
         "logicalLocations": [{"name": name, "fullyQualifiedName": key, "kind": "resource"}],
