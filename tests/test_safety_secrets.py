@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,8 +20,9 @@ import pytest
 from cleanroomsml_tf.emulator import Emulator
 from tests.support.emulator import run_cli
 from tests.support.example_ids import CHURN, COLLABORATION, FRAUD
+from tests.support.recording_proxy import start_recording_proxy
 from tests.support.terraform import REQUIRED_PROVIDERS, newest
-from tests.test_secrets import Canary, World, _Forward, _Proxy, _tree_text
+from tests.test_secrets import Canary, World, _tree_text
 
 MISSING = CHURN.replace("000000000001", "00000000dead")
 FORMATS = ("text", "json", "junit", "github", "markdown")
@@ -67,12 +67,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UrlWorld]:
     with contextlib.ExitStack() as stack:
         log = stack.enter_context(log_path.open("w"))
         emulator = stack.enter_context(Emulator(log=log, access_denied=[FRAUD]))
-        proxy = _Proxy(("127.0.0.1", 0), _Forward)
-        proxy.upstream = emulator.address
-        proxy.seen = []
-        threading.Thread(target=proxy.serve_forever, daemon=True).start()
-        stack.callback(proxy.server_close)
-        stack.callback(proxy.shutdown)
+        proxy = start_recording_proxy(stack, emulator.address)
         patch = stack.enter_context(pytest.MonkeyPatch.context())
         for name, value in canary.env.items():
             patch.setenv(name, value)

@@ -13,18 +13,14 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import http.client
 import io
 import json
 import logging
-import threading
 import urllib.parse
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -32,6 +28,7 @@ from cleanroomsml_tf.emulator import Emulator
 from cleanroomsml_tf.output import redaction
 from tests.support.emulator import run_cli
 from tests.support.example_ids import CHURN, COLLABORATION
+from tests.support.recording_proxy import start_recording_proxy
 from tests.support.terraform import REQUIRED_PROVIDERS
 
 
@@ -79,45 +76,6 @@ class Canary:
         return forms
 
 
-class _Proxy(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    upstream: tuple[str, int]
-    seen: list[dict[str, str]]
-
-
-class _Forward(BaseHTTPRequestHandler):
-    """Records each request's headers, then forwards it to the emulator and relays the answer."""
-
-    protocol_version = "HTTP/1.1"
-    server: _Proxy
-
-    def _forward(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else None
-        self.server.seen.append(dict(self.headers))
-        upstream = http.client.HTTPConnection(*self.server.upstream, timeout=30)
-        try:
-            upstream.request(self.command, self.path, body=body, headers={
-                k: v for k, v in self.headers.items() if k.lower() != "connection"})
-            response = upstream.getresponse()
-            data = response.read()
-        finally:
-            upstream.close()
-        self.send_response(response.status)
-        for name, value in response.getheaders():
-            if name.lower() not in ("connection", "content-length", "date", "server"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST = do_HEAD = _forward
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
-
-
 @dataclass
 class World:
     canary: Canary
@@ -155,12 +113,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     with contextlib.ExitStack() as stack:
         log = stack.enter_context(log_path.open("w"))
         emulator = stack.enter_context(Emulator(log=log))
-        proxy = _Proxy(("127.0.0.1", 0), _Forward)
-        proxy.upstream = emulator.address
-        proxy.seen = []
-        threading.Thread(target=proxy.serve_forever, daemon=True).start()
-        stack.callback(proxy.server_close)
-        stack.callback(proxy.shutdown)
+        proxy = start_recording_proxy(stack, emulator.address)
         patch = stack.enter_context(pytest.MonkeyPatch.context())
         for name, value in canary.env.items():
             patch.setenv(name, value)
