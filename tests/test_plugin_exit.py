@@ -21,14 +21,11 @@ from tf.gen import grpc_controller_pb2_grpc as controller_rpc
 from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
 
-from tests.support.example_ids import CHURN, COLLABORATION
 from tests.support.plugin_process import (
-    MODEL,
     channel_for,
-    data_source_config,
+    configure_and_read,
     error_summaries,
     plugin_env,
-    provider_config,
 )
 
 ENTRY = textwrap.dedent('''
@@ -53,14 +50,7 @@ def test_exit_after_shutdown_flushes_logs_and_skips_teardown(tmp_path: Path, emu
         with channel_for(handshake) as channel:
             stub = rpc.ProviderStub(channel)
             stub.GetProviderSchema(pb.GetProviderSchema.Request(), timeout=30)
-            configured = stub.ConfigureProvider(pb.ConfigureProvider.Request(
-                terraform_version="1.11.4", config=provider_config({"endpoint": emulator.url})),
-                timeout=30)
-            assert error_summaries(configured) == []
-            read = stub.ReadDataSource(pb.ReadDataSource.Request(
-                type_name=MODEL, config=data_source_config(
-                    {"trained_model_arn": CHURN, "collaboration_identifier": COLLABORATION})),
-                timeout=60)
+            read = configure_and_read(stub, emulator.url)
             assert error_summaries(read) == []  # boto3 and botocore are loaded now
             reply = controller_rpc.GRPCControllerStub(channel).Shutdown(
                 controller_pb.Empty(), timeout=30)

@@ -27,10 +27,9 @@ from tests.support.example_ids import CHURN, COLLABORATION
 from tests.support.plugin_process import (
     MODEL,
     channel_for,
-    data_source_config,
+    configure_and_read,
     error_summaries,
     plugin_env,
-    provider_config,
 )
 from tests.support.terraform import REQUIRED_PROVIDERS
 
@@ -142,14 +141,7 @@ def test_stdout_is_exactly_the_handshake_line(noisy_plugin: Path, tmp_path: Path
             stub = rpc.ProviderStub(channel)
             schema = stub.GetProviderSchema(pb.GetProviderSchema.Request(), timeout=30)
             assert MODEL in schema.data_source_schemas and not error_summaries(schema)
-            configured = stub.ConfigureProvider(pb.ConfigureProvider.Request(
-                terraform_version="1.11.4", config=provider_config({"endpoint": emulator.url})),
-                timeout=30)
-            assert error_summaries(configured) == []
-            read = stub.ReadDataSource(pb.ReadDataSource.Request(
-                type_name=MODEL, config=data_source_config(
-                    {"trained_model_arn": CHURN, "collaboration_identifier": COLLABORATION})),
-                timeout=60)
+            read = configure_and_read(stub, emulator.url)
             assert error_summaries(read) == []
             state = msgpack.unpackb(read.state.msgpack)
             assert state["trained_model_arn"] == CHURN and state["status"] == "ACTIVE"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import grpc
 from tf.gen import tfplugin_pb2 as pb
+from tf.gen import tfplugin_pb2_grpc as rpc
 from tf.utils import to_dynamic_value
 
 from cleanroomsml_tf.plugin.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
@@ -59,3 +60,18 @@ def provider_config(values: dict[str, object]) -> pb.DynamicValue:
     full.update({b.type_name: None for b in schema.block_types})
     full.update(values)
     return to_dynamic_value(full)
+
+
+def configure_and_read(stub: rpc.ProviderStub, endpoint_url: str) -> pb.ReadDataSource.Response:
+    """ConfigureProvider against ``endpoint_url`` (asserting it succeeded), then one
+    ReadDataSource of the example churn model, as Terraform's plan does; the read's response."""
+    from tests.support.example_ids import CHURN, COLLABORATION
+
+    configured = stub.ConfigureProvider(pb.ConfigureProvider.Request(
+        terraform_version="1.11.4", config=provider_config({"endpoint": endpoint_url})),
+        timeout=30)
+    assert error_summaries(configured) == []
+    return stub.ReadDataSource(pb.ReadDataSource.Request(
+        type_name=MODEL, config=data_source_config(
+            {"trained_model_arn": CHURN, "collaboration_identifier": COLLABORATION})),
+        timeout=60)
