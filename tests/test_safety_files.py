@@ -202,3 +202,15 @@ def test_a_hostile_lock_file_is_one_line_naming_it(kind, command, emulator, tmp_
                 "lone surrogate": "surrogate"}[kind]
     assert expected in line, line
     assert lock.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["lock", "show"], ["drift"]])
+def test_a_fifo_as_lock_file_is_refused_in_one_line_not_read_forever(command, tmp_path):
+    """Opening a FIFO with no writer blocks: a lock file that is one is refused by its type."""
+    fifo = tmp_path / "cleanroomsml.lock.json"
+    os.mkfifo(fifo)
+    done = subprocess.run([*CLI, *command, "--lock-file", str(fifo)], env=_cli_env(None),
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "is not a regular file" in done.stderr and str(fifo) in done.stderr

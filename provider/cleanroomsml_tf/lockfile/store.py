@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -41,6 +42,12 @@ def read(path: Path | str, *, missing_ok: bool = False) -> LockFile:
     """
     path = Path(path)
     try:
+        # Opening a FIFO with no writer would block forever: only regular files (or links to
+        # them) are read; a directory keeps OSError's own message below.
+        mode = path.stat().st_mode
+        if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+            raise LockFileError(path, "is not a regular file (a FIFO or device cannot be a "
+                                "lock file)")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         if missing_ok:
