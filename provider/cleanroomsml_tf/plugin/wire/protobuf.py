@@ -93,7 +93,7 @@ def _varint(value: int) -> bytes:
 
 class _Field:
     __slots__ = ("number", "name", "kind", "ref", "repeated", "presence", "oneof", "tag",
-                 "packed", "message", "fmt", "low", "high", "others")
+                 "packed", "message", "fmt", "low", "high", "others", "floating")
 
     def __init__(self, number: int, name: str, kind: str, ref: str, label: str) -> None:
         self.number = number
@@ -108,6 +108,7 @@ class _Field:
         self.tag = _varint(number << 3 | (2 if self.packed else _WIRE_TYPES[kind]))
         self.message: _Message | None = None  # message or map-entry description, when one
         self.fmt = _FIXED.get(kind, "")
+        self.floating = kind in ("float", "double")
         self.low, self.high = _RANGES.get(kind, (0, 0))
         self.others: tuple[str, ...] = ()  # the other members of its oneof
 
@@ -185,8 +186,8 @@ class Codec:
                 elif field.kind == "map":
                     if item:
                         self._encode_map(field, item, out, depth)
-                elif field.presence or item:
-                    out += field.tag
+                elif field.presence or item or (field.floating and str(item)[0] == "-"):
+                    out += field.tag  # (-0.0 is not the default: its sign is kept)
                     self._encode_value(field, item, out, depth)
             except EncodeError:
                 raise
@@ -222,7 +223,7 @@ class Codec:
                 raise TypeError("expected a bool")
             out.append(1 if item else 0)
         elif field.fmt:
-            if kind in ("float", "double"):
+            if field.floating:
                 if not isinstance(item, float | int) or isinstance(item, bool):
                     raise TypeError("expected a float")
             elif type(item) is not int or not field.low <= item <= field.high:
