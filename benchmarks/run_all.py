@@ -28,11 +28,13 @@ import plugin_startup
 import synth_lookups
 import terraform_parallelism
 import terraform_plan
+import wire_protobuf
 from harness import ERROR, MISSED, OK, Row
 
 # Cheap and in-process ones first; synth last, because it leaves a jsii (node) runtime behind.
 BENCHMARKS: dict[str, Callable[..., list[Row]]] = {
     plugin_startup.NAME: plugin_startup.run,
+    wire_protobuf.NAME: wire_protobuf.run,
     lookup_overhead.NAME: lookup_overhead.run,
     describe_process.NAME: describe_process.run,
     drift_throughput.NAME: drift_throughput.run,
