@@ -180,10 +180,27 @@ class Codec:
             if field is None:
                 raise EncodeError(f"{message.name} has no field {name!r}")
             try:
-                if field.repeated:
+                kind = field.kind
+                if kind == "string" and not field.repeated:  # the common cases, inline
+                    if item or field.presence:
+                        data = item.encode("utf-8")
+                        size = len(data)
+                        out += field.tag
+                        out += _ONE_BYTE[size] if size < 128 else _varint(size)
+                        out += data
+                elif kind == "bool" and not field.repeated:
+                    if item is True:
+                        out += field.tag
+                        out.append(1)
+                    elif item is not False:
+                        raise TypeError("expected a bool")
+                    elif field.presence:
+                        out += field.tag
+                        out.append(0)
+                elif field.repeated:
                     if item:
                         self._encode_repeated(field, item, out, depth)
-                elif field.kind == "map":
+                elif kind == "map":
                     if item:
                         self._encode_map(field, item, out, depth)
                 elif field.presence or item or (field.floating and str(item)[0] == "-"):
@@ -207,7 +224,8 @@ class Codec:
                 return
             body = bytearray()
             self._encode(field.message, item, body, depth + 1)
-            out += _varint(len(body))
+            size = len(body)
+            out += _ONE_BYTE[size] if size < 128 else _varint(size)
             out += body
         elif kind == "string":
             data = item.encode("utf-8")
