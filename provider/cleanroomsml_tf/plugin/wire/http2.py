@@ -339,12 +339,12 @@ class Connection:
                 raise ProtocolError(PROTOCOL_ERROR, "a second header block without END_STREAM")
             self._end_request(stream)
             return
-        if stream_id <= self._last_stream_id:
-            return  # a stream we already finished; nothing to do
-        self._last_stream_id = stream_id
-        if self._goaway_sent:
-            return  # past our GOAWAY: ignored; the client may retry elsewhere
-        with self._state:
+        with self._state:  # atomic with goaway(): a stream is either counted in it or refused
+            if stream_id <= self._last_stream_id:
+                return  # a stream we already finished; nothing to do
+            self._last_stream_id = stream_id
+            if self._goaway_sent:
+                return  # past our GOAWAY: not processed, as it told the client
             stream = Stream(stream_id, headers, self._peer_initial_window)
             self._streams[stream_id] = stream
         self._tracker.opened()
@@ -575,8 +575,10 @@ class Connection:
 
     def goaway(self, code: int = NO_ERROR, debug_data: bytes = b"") -> None:
         """Tell the peer to open no more streams; streams up to the last one seen still run."""
-        self._goaway_sent = True
-        payload = struct.pack(">II", self._last_stream_id, code) + debug_data
+        with self._state:
+            self._goaway_sent = True
+            last_stream_id = self._last_stream_id
+        payload = struct.pack(">II", last_stream_id, code) + debug_data
         with self._write_lock:
             if not self._preface_sent or self._closed:
                 return  # before our SETTINGS nothing else may go out; after close nothing can

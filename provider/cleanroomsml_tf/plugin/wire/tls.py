@@ -144,3 +144,9 @@ class TlsTransport(SocketTransport):
                     view = view[self._tls.write(view):]
                 out = self._outgoing.read()
             self.sock.sendall(out)
+
+    def close(self) -> None:
+        # The reader thread may be sending handshake or post-handshake records (``_flush``)
+        # under ``_send_lock`` only: close once it is done, never under its feet.
+        with self._send_lock:
+            super().close()
