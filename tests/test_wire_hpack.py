@@ -4,6 +4,8 @@ Huffman code against Appendix B, the bounds, and the encoder read back by the de
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleanroomsml_tf.plugin.wire import hpack
 
@@ -165,3 +167,26 @@ def test_an_entry_larger_than_the_table_empties_it():
     decoder.decode(b"\x40\x01a" + hpack.encode_integer(40, 7) + b"x" * 40)  # 73 bytes > 64
     assert decoder.table == []
     assert decoder.table_size == 0
+
+
+@settings(max_examples=500)
+@given(st.lists(st.binary(max_size=80), max_size=4))
+def test_any_bytes_decode_or_raise_hpack_error_and_stay_bounded(blocks):
+    """Whatever a peer sends, the decoder returns headers within the limits or raises
+    HpackError (never another exception), and its table never outgrows its size."""
+    decoder = hpack.Decoder(max_header_list_size=2000)
+    for block in blocks:
+        try:
+            headers = decoder.decode(block)
+        except hpack.HpackError:
+            continue
+        assert sum(len(n) + len(v) + 32 for n, v in headers) <= 2000
+        assert decoder.table_size <= decoder.max_table_size <= 4096
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=20), st.text(max_size=40)), max_size=8))
+def test_encoded_headers_read_back(headers):
+    headers = [(n.encode("utf-8").decode("latin-1"), v.encode("utf-8").decode("latin-1"))
+               for n, v in headers]
+    assert hpack.Decoder().decode(hpack.Encoder().encode(headers)) == headers
