@@ -256,6 +256,8 @@ def test_a_reset_stream_is_not_answered_and_the_connection_goes_on(echo_server):
     client.send(http2.DATA, http2.END_STREAM, 1, frame_message(b""))
     assert _GATE_ENTERED.wait(TIMEOUT)
     client.send(http2.RST_STREAM, 0, 1, struct.pack(">I", http2.CANCEL))
+    client.send(http2.PING, 0, 0, b"afterrst")  # frames are handled in order: once this is
+    assert client.read_until(http2.PING)[3] == b"afterrst"  # answered, the reset is known
     _GATE.set()  # the handler finishes after the reset: its answer must not be sent
     client.send(http2.HEADERS, http2.END_HEADERS, 3, client.request_headers())
     client.send(http2.DATA, http2.END_STREAM, 3, frame_message(b"after"))
