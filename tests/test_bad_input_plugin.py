@@ -19,15 +19,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tf.gen import tfplugin_pb2 as pb
-from tf.utils import to_dynamic_value
 
 from cleanroomsml_tf.plugin.arguments import (
     MODEL_DATA_SOURCE,
     MODELS_DATA_SOURCE,
     PROVIDER_ARGUMENTS,
 )
-from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
-from cleanroomsml_tf.plugin.servicer import ProviderServicer
 from tests.support.bad_input import (
     bad_endpoints,
     bad_regions,
@@ -37,6 +34,7 @@ from tests.support.bad_input import (
     pattern_of,
 )
 from tests.support.example_ids import CHURN, COLLABORATION
+from tests.support.pb_servicer import pb_servicer, to_dynamic_value
 
 GOOD = {
     MODEL_DATA_SOURCE: {"trained_model_arn": CHURN, "collaboration_identifier": COLLABORATION},
@@ -86,7 +84,7 @@ def error_diagnostics(response: Any) -> list[tuple[str, str, list[str]]]:
 @pytest.fixture
 def servicer(emulator):
     """The plugin's servicer with the provider configured for the session emulator."""
-    servicer = ProviderServicer(CleanroomsmlProvider())
+    servicer = pb_servicer()
     configure = pb.ConfigureProvider.Request(config=provider_config({"endpoint": emulator.url}))
     assert error_diagnostics(servicer.ConfigureProvider(configure, None)) == []
     return servicer
@@ -245,7 +243,7 @@ def _bad_provider_arguments() -> st.SearchStrategy[tuple[str, Any, str, str]]:
 @given(case=_bad_provider_arguments())
 def test_bad_provider_arguments_are_diagnostics_before_any_request(emulator, case) -> None:
     argument, value, expected, shown = case
-    servicer = ProviderServicer(CleanroomsmlProvider())
+    servicer = pb_servicer()
     values = {"endpoint": emulator.url, argument: value}
     before = emulator.request_count
     for call, request_type in ((servicer.ValidateProviderConfig, pb.ValidateProviderConfig),

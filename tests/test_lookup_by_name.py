@@ -21,7 +21,7 @@ from cleanroomsml_tf.model.errors import (
     ModelNameNotFoundError,
 )
 from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
-from cleanroomsml_tf.plugin.servicer import ProviderServicer
+from tests.support.pb_servicer import PbServicer, pb_servicer
 from tests.support.emulator import run_cli
 from tests.support.example_ids import CHURN, COLLABORATION, FRAUD
 
@@ -78,8 +78,8 @@ def test_a_name_that_cannot_exist_is_refused_before_any_request(emulator, bad) -
 # --- the plugin, over the wire ------------------------------------------------------------------
 @pytest.fixture
 def servicer_for():
-    def make(url: str) -> ProviderServicer:
-        servicer = ProviderServicer(CleanroomsmlProvider())
+    def make(url: str) -> PbServicer:
+        servicer = pb_servicer()
         config = pb.DynamicValue(msgpack=msgpack.packb({"endpoint": url}))
         response = servicer.ConfigureProvider(pb.ConfigureProvider.Request(config=config), None)
         assert list(response.diagnostics) == []

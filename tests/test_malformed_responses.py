@@ -447,7 +447,7 @@ def test_cli_prints_one_line_and_exits_1(raw_server, reply, expected):  # noqa: 
 
 
 def test_plugin_turns_it_into_a_diagnostic_with_its_own_summary(raw_server):  # noqa: F811
-    from tf.utils import Diagnostics
+    from cleanroomsml_tf.plugin.diagnostics import Diagnostics
 
     from cleanroomsml_tf.plugin.diagnostics import add_exception
 

@@ -12,8 +12,7 @@ import pytest
 from tf.gen import tfplugin_pb2 as pb
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
-from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
-from cleanroomsml_tf.plugin.servicer import ProviderServicer
+from tests.support.pb_servicer import PbServicer, pb_servicer
 from tests.support.example_ids import ACCOUNT, CHURN, COLLABORATION, MEMBERSHIP
 from tests.support.terraform import REQUIRED_PROVIDERS
 
@@ -23,11 +22,11 @@ EXPECTED_FORM = "arn:aws:cleanrooms-ml:REGION:ACCOUNT:membership/UUID/trained-mo
 
 
 @pytest.fixture
-def servicer() -> ProviderServicer:
-    return ProviderServicer(CleanroomsmlProvider())
+def servicer() -> PbServicer:
+    return pb_servicer()
 
 
-def call(servicer: ProviderServicer, *arguments: object) -> pb.CallFunction.Response:
+def call(servicer: PbServicer, *arguments: object) -> pb.CallFunction.Response:
     request = pb.CallFunction.Request(
         name=FUNCTION, arguments=[pb.DynamicValue(msgpack=msgpack.packb(a)) for a in arguments])
     return servicer.CallFunction(request, None)

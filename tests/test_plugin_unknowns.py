@@ -15,12 +15,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tf.gen import tfplugin_pb2 as pb
-from tf.types import Unknown
 
 from cleanroomsml_tf.model.service_model import input_constraints
 from cleanroomsml_tf.plugin import values
-from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
-from cleanroomsml_tf.plugin.servicer import ProviderServicer
+from cleanroomsml_tf.plugin.values import Unknown
+from tests.support.pb_servicer import PbServicer, pb_servicer
 from tests.support.example_ids import ACCOUNT, CHURN, COLLABORATION, MEMBERSHIP
 
 MODEL = "cleanroomsml_collaboration_trained_model"
@@ -54,11 +53,11 @@ def model_config(**values_: object) -> pb.DynamicValue:
 
 
 @pytest.fixture
-def servicer() -> ProviderServicer:
-    return ProviderServicer(CleanroomsmlProvider())
+def servicer() -> PbServicer:
+    return pb_servicer()
 
 
-def validate(servicer: ProviderServicer, type_name: str, config: pb.DynamicValue) -> list:
+def validate(servicer: PbServicer, type_name: str, config: pb.DynamicValue) -> list:
     response = servicer.ValidateDataResourceConfig(
         pb.ValidateDataResourceConfig.Request(type_name=type_name, config=config), None)
     return [(d.summary, d.detail, [s.attribute_name for s in d.attribute.steps])
@@ -105,8 +104,8 @@ def test_refinement_payload_fields() -> None:
 
 
 def test_json_dynamic_values_and_empty_ones() -> None:
-    assert values.decode(pb.DynamicValue(json=b'{"a": [1, null]}')).value == {"a": [1, None]}
-    assert values.decode(pb.DynamicValue()).value is None
+    assert values.decode({"json": b'{"a": [1, null]}'}).value == {"a": [1, None]}
+    assert values.decode({}).value is None
 
 
 def test_encoding_writes_plain_unknowns() -> None:

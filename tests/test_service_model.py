@@ -88,7 +88,7 @@ def test_parallel_validation_never_loads_the_model_nor_imports_botocore():
     # (on gRPC worker threads), then the provider configuration. None of it needs botocore.
     result = _run("""
 import json, sys, threading
-from tf.utils import Diagnostics
+from cleanroomsml_tf.plugin.diagnostics import Diagnostics
 from cleanroomsml_tf.model.identifiers import ModelRef
 from cleanroomsml_tf.plugin.data_sources.trained_model import TrainedModelDataSource
 from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider

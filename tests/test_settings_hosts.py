@@ -81,7 +81,7 @@ def test_edges_agree_with_botocore() -> None:
 def test_validating_the_provider_configuration_imports_no_botocore() -> None:
     code = """
 import json, sys
-from tf.utils import Diagnostics
+from cleanroomsml_tf.plugin.diagnostics import Diagnostics
 from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
 diags = Diagnostics()
 CleanroomsmlProvider().validate_config(

@@ -4,7 +4,7 @@ Terraform sends the provider block's values as cty values: numbers as floats (or
 float64 cannot hold them), and values not known until apply as the framework's marker. This
 module turns them into :class:`~cleanroomsml_tf.aws.settings.ClientSettings`, refusing what
 cannot be a setting with one line naming the argument as the user wrote it. Nothing here
-imports the ``tf`` framework or botocore: the CDKTF binding uses it too.
+imports msgpack or botocore: the CDKTF binding uses it too.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def settings_from_provider_config(
 def has_unknown(config: Any) -> bool:
     """True when any value of the Terraform provider configuration (nested blocks too) is not
     known yet (it comes from a resource Terraform has not created)."""
-    from tf.types import Unknown
+    from cleanroomsml_tf.plugin.values import Unknown
 
     pending = [config]
     while pending:
@@ -99,7 +99,7 @@ def has_unknown(config: Any) -> bool:
 def settings_from_config(config: Mapping[str, Any] | None) -> ClientSettings:
     """The Terraform plugin's provider configuration as :class:`ClientSettings`; values still
     unknown at plan time fall back to the AWS defaults, like unset ones."""
-    from tf.types import Unknown
+    from cleanroomsml_tf.plugin.values import Unknown
 
     settings = settings_from_provider_config(config, unknown=Unknown)
     if settings.assume_role is not None and settings.assume_role.external_id:

@@ -1,4 +1,10 @@
-"""Errors -> Terraform diagnostics. Users read a summary and a one-line detail, never a traceback.
+"""Terraform diagnostics, and errors -> diagnostics. Users read a summary and a one-line detail,
+never a traceback.
+
+:class:`Diagnostics` collects what one RPC reports and turns it into ``tfplugin6.Diagnostic``
+messages (dicts for :mod:`cleanroomsml_tf.plugin.wire.protobuf`); an attribute path is a list
+of steps: an attribute name (``str``), or a one-element tuple holding a map key (``str``) or a
+list index (``int``).
 
 Every RPC handler ends in :func:`add_exception`: our typed errors keep their own summary and
 detail (which name the model); anything else becomes a generic "internal error" diagnostic whose
@@ -9,14 +15,77 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-
-from tf.utils import Diagnostics
+from dataclasses import dataclass
+from typing import Any
 
 from cleanroomsml_tf.model.errors import CleanroomsmlTfError, InvalidInputError
 
 log = logging.getLogger("cleanroomsml_tf.plugin")
 
 AttributePath = Sequence[str | tuple[str | int]]
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One diagnostic: ``severity`` is :data:`ERROR` or :data:`WARNING`."""
+
+    severity: str
+    summary: str
+    detail: str = ""
+    path: tuple[str | tuple[str | int], ...] | None = None
+
+    def to_message(self) -> dict[str, Any]:
+        """The ``tfplugin6.Diagnostic`` message."""
+        from cleanroomsml_tf.plugin.wire.tfplugin6 import ENUMS
+
+        message: dict[str, Any] = {
+            "severity": ENUMS["Diagnostic.Severity"][self.severity.upper()],
+            "summary": self.summary, "detail": self.detail,
+        }
+        if self.path:
+            message["attribute"] = {"steps": [_step(step) for step in self.path]}
+        return message
+
+
+def _step(step: str | tuple[str | int]) -> dict[str, Any]:
+    if isinstance(step, tuple):
+        key = step[0]
+        return {"element_key_string": key} if isinstance(key, str) else {"element_key_int": key}
+    return {"attribute_name": step}
+
+
+class Diagnostics:
+    """The diagnostics one RPC collects, in order."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def add_error(self, summary: str, detail: str = "",
+                  path: AttributePath | None = None) -> Diagnostics:
+        """Add an error (optionally on an attribute)."""
+        self.diagnostics.append(Diagnostic(ERROR, summary, detail, tuple(path) if path else None))
+        return self
+
+    def add_warning(self, summary: str, detail: str = "",
+                    path: AttributePath | None = None) -> Diagnostics:
+        """Add a warning (optionally on an attribute)."""
+        self.diagnostics.append(
+            Diagnostic(WARNING, summary, detail, tuple(path) if path else None))
+        return self
+
+    def has_errors(self) -> bool:
+        """Whether any diagnostic is an error."""
+        return any(d.severity == ERROR for d in self.diagnostics)
+
+    def to_messages(self) -> list[dict[str, Any]]:
+        """The ``tfplugin6.Diagnostic`` messages."""
+        return [d.to_message() for d in self.diagnostics]
+
+    def __repr__(self) -> str:
+        return f"Diagnostics({self.diagnostics!r})"
 
 
 def add_error(

@@ -13,22 +13,19 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from tf.schema import Schema
-from tf.utils import Diagnostics
-
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
 from cleanroomsml_tf.aws.settings import ClientSettings, insecure_warning
 from cleanroomsml_tf.model.errors import ConfigurationError
 from cleanroomsml_tf.plugin.config import has_unknown, settings_from_config
-from cleanroomsml_tf.plugin.diagnostics import add_exception
+from cleanroomsml_tf.plugin.diagnostics import Diagnostics, add_exception
 
 if TYPE_CHECKING:
     # Imported when first needed instead (configure, the first read): the resolver brings the
     # client modules, which two of every plan's three launches never use, and everything
     # imported here is paid before the handshake (benchmarks/plugin_startup.py).
-    from tf.iface import DataSource, Resource
-
     from cleanroomsml_tf.aws.resolver import Resolver
+    from cleanroomsml_tf.plugin.data_sources.common import ProviderDataSource
+    from cleanroomsml_tf.plugin.schema import Schema
 
 
 def provider_schema() -> Schema:
@@ -36,7 +33,7 @@ def provider_schema() -> Schema:
     # Imported here, not at module level: Terraform asks for the schema after the handshake,
     # and everything imported before it is start-up time (benchmarks/plugin_startup.py).
     from cleanroomsml_tf.plugin.arguments import PROVIDER_ARGUMENTS
-    from cleanroomsml_tf.plugin.schema import argument_attribute, argument_block
+    from cleanroomsml_tf.plugin.schema import Schema, argument_attribute, argument_block
 
     return Schema(
         attributes=[argument_attribute(a) for a in PROVIDER_ARGUMENTS if a.kind != "block"],
@@ -60,7 +57,7 @@ def warm_up(resolver: Resolver) -> None:
 
 
 class CleanroomsmlProvider:
-    """The ``cleanroomsml`` provider (implements ``tf.iface.Provider``)."""
+    """The ``cleanroomsml`` provider: its schema, data sources, functions and configuration."""
 
     def __init__(self) -> None:
         self._resolver: Resolver | None = None
@@ -81,16 +78,12 @@ class CleanroomsmlProvider:
         """The provider configuration schema."""
         return provider_schema()
 
-    def get_data_sources(self) -> list[type[DataSource]]:
+    def get_data_sources(self) -> list[type[ProviderDataSource]]:
         """Every data source, as registered in :mod:`cleanroomsml_tf.plugin.data_sources`
         (imported here so the schema modules load only when asked)."""
         from cleanroomsml_tf.plugin.data_sources import registered
 
         return list(registered())
-
-    def get_resources(self) -> list[type[Resource]]:
-        """No resources: this provider only reads."""
-        return []
 
     def get_functions(self) -> list[Any]:
         """The provider functions (Terraform >= 1.8 calls them)."""
@@ -98,9 +91,9 @@ class CleanroomsmlProvider:
 
         return list(functions())
 
-    def new_data_source(self, klass: type[DataSource]) -> DataSource:
+    def new_data_source(self, klass: type[ProviderDataSource]) -> ProviderDataSource:
         """A data source instance, handed this provider's resolver (its provider data)."""
-        return klass(lambda: self.resolver)  # type: ignore[call-arg]
+        return klass(lambda: self.resolver)
 
     # --- configuration ------------------------------------------------------------------------
     def validate_config(self, diags: Diagnostics, config: Mapping[str, Any] | None) -> None:

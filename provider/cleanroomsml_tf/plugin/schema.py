@@ -9,15 +9,79 @@ row in :mod:`cleanroomsml_tf.plugin.arguments` becomes a new argument.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
-
-from tf.schema import Attribute as TfAttribute
-from tf.schema import Block, NestedBlock, NestMode
-from tf.types import Bool, List, Number, String, TfType
 
 from cleanroomsml_tf.model.record import Attribute
 from cleanroomsml_tf.plugin.arguments import Argument
-from cleanroomsml_tf.plugin.types import Object
+from cleanroomsml_tf.plugin.types import Bool, List, Number, Object, String, TfType
+
+# tfplugin6 enum values (checked against the generated message table by tests/test_wire_*).
+MARKDOWN = 1  # StringKind.MARKDOWN: every description here is Markdown
+NESTING_SINGLE = 1  # Schema.NestedBlock.NestingMode.SINGLE
+
+
+@dataclass
+class TfAttribute:
+    """One schema attribute (``tfplugin6.Schema.Attribute``)."""
+
+    name: str
+    type: TfType
+    description: str = ""
+    required: bool = False
+    optional: bool = False
+    computed: bool = False
+    sensitive: bool = False
+
+    def to_message(self) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "name": self.name, "type": self.type.tf_type(), "description": self.description,
+            "required": self.required, "optional": self.optional, "computed": self.computed,
+            "sensitive": self.sensitive, "description_kind": MARKDOWN,
+        }
+        return message
+
+
+@dataclass
+class Block:
+    """A block of attributes and nested blocks (``tfplugin6.Schema.Block``)."""
+
+    attributes: list[TfAttribute] = field(default_factory=list)
+    block_types: list[NestedBlock] = field(default_factory=list)
+    description: str = ""
+
+    def to_message(self) -> dict[str, Any]:
+        return {
+            "attributes": [a.to_message() for a in self.attributes],
+            "block_types": [b.to_message() for b in self.block_types],
+            "description": self.description,
+            "description_kind": MARKDOWN,
+        }
+
+
+@dataclass
+class NestedBlock:
+    """A nested block with at most one instance (``tfplugin6.Schema.NestedBlock``, SINGLE)."""
+
+    type_name: str
+    block: Block
+
+    def to_message(self) -> dict[str, Any]:
+        return {"type_name": self.type_name, "block": self.block.to_message(),
+                "nesting": NESTING_SINGLE}
+
+
+@dataclass
+class Schema:
+    """A provider or data source schema (``tfplugin6.Schema``), version 0."""
+
+    attributes: list[TfAttribute] = field(default_factory=list)
+    block_types: list[NestedBlock] = field(default_factory=list)
+    description: str = ""
+
+    def to_message(self) -> dict[str, Any]:
+        block = Block(self.attributes, self.block_types, self.description)
+        return {"version": 0, "block": block.to_message()}
 
 # Timestamps are RFC 3339 strings in the record, so strings in Terraform too.
 _SCALARS: dict[str, type[TfType]] = {"string": String, "number": Number, "timestamp": String}
@@ -41,20 +105,19 @@ def object_type(attributes: Iterable[Attribute]) -> Object:
 def argument_attribute(argument: Argument, description: str | None = None) -> TfAttribute:
     """The schema attribute of one argument: required, or optional (and maybe computed)."""
     kind = List(String()) if argument.kind == "list" else _ARGUMENT_SCALARS[argument.kind]()
-    flags = {"required": True} if argument.required else {
-        "optional": True, "computed": argument.computed}
     text = description or argument.description
     if argument.exactly_one_of:
         text += " Exactly one of " + " or ".join(
             f"`{name}`" for name in argument.exactly_one_of) + " must be set."
     return TfAttribute(argument.name, kind, description=text, sensitive=argument.sensitive,
-                       **flags)
+                       required=argument.required, optional=not argument.required,
+                       computed=not argument.required and argument.computed)
 
 
 def argument_block(argument: Argument) -> NestedBlock:
     """A ``block`` argument as a single nested block."""
     return NestedBlock(
-        argument.name, NestMode.Single,
+        argument.name,
         Block(attributes=[argument_attribute(c) for c in argument.children],
               description=argument.description),
     )

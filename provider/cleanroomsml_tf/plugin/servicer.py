@@ -1,16 +1,16 @@
-"""The ``tfplugin6.Provider`` gRPC service: our own thin layer over the generated messages.
+"""The ``tfplugin6.Provider`` gRPC service: one handler per RPC, over plain message dicts.
 
-Why not ``tf.provider.ProviderServicer`` (PyPI ``tf`` 1.2.0): it decodes values with an ext hook
-that knows only the plain unknown (msgpack extension 0), so a refined unknown (extension 12,
-Terraform >= 1.6) reached our validation as a raw ``ExtType``; its ``GetMetadata`` lists no data
-sources or functions; and its handlers re-raise, which Terraform shows as "Exception calling
-application". Serving this read-only provider takes ten RPCs, each a few lines here, over the
-message classes ``tf`` ships (``tf.gen.tfplugin_pb2``, generated from Terraform's tfplugin6.5
-proto). Measurements and the decision: docs/architecture.md ("Plugin protocol layer").
+Each handler takes the request message and returns the response message as dicts (the
+conventions of :mod:`cleanroomsml_tf.plugin.wire.protobuf`); :meth:`ProviderServicer.handlers`
+wraps them as ``bytes -> bytes`` callables by gRPC method path for the server
+(:mod:`cleanroomsml_tf.plugin.wire.grpc`), decoding and encoding with the generated tfplugin6
+message table. Why our own layer rather than a framework's (first the PyPI ``tf`` servicer,
+then also grpcio and protobuf themselves): docs/architecture.md ("Plugin protocol layer").
 
 Every handler turns any exception into an error diagnostic (or a function error) and logs the
-traceback to stderr, Terraform's log. Resource RPCs are not served (no resources): gRPC answers
-them UNIMPLEMENTED, which Terraform never asks for a provider whose schema has no resources.
+traceback to stderr, Terraform's log. Resource RPCs are not served (no resources): the server
+answers them UNIMPLEMENTED, which Terraform never asks for a provider whose schema has no
+resources (and treats as "none" for the optional ones such as GetResourceIdentitySchemas).
 """
 
 from __future__ import annotations
@@ -18,70 +18,65 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from tf.gen import tfplugin_pb2 as pb
-from tf.gen import tfplugin_pb2_grpc as rpc
-from tf.utils import Diagnostics
-
 from cleanroomsml_tf.plugin import values
+from cleanroomsml_tf.plugin.data_sources.common import ReadContext
+from cleanroomsml_tf.plugin.diagnostics import Diagnostics
 
 log = logging.getLogger("cleanroomsml_tf.plugin.servicer")
 
 INTERNAL_ERROR = "Internal error in the cleanroomsml provider"
+SERVICE = "tfplugin6.Provider"
+Message = dict[str, Any]
+
+# Where a response carries an error, for the methods whose response has no ``diagnostics``.
+_ERROR_FIELDS = {"CallFunction": "error", "StopProvider": "Error"}
 
 
-@dataclass
-class ReadContext:
-    """What a data source read gets besides its configuration (``tf.iface.ReadDataContext``'s
-    two fields)."""
-
-    diagnostics: Diagnostics
-    type_name: str
-
-
-def _error_response(method: str, summary: str, detail: str) -> Any:
-    """An empty response of ``method`` that carries one error diagnostic (or function error)."""
-    response_type = getattr(pb, method).Response
-    fields = response_type.DESCRIPTOR.fields_by_name
-    if "diagnostics" in fields:
-        diagnostic = pb.Diagnostic(severity=pb.Diagnostic.ERROR, summary=summary, detail=detail)
-        return response_type(diagnostics=[diagnostic])
-    if "error" in fields:
-        return response_type(error=pb.FunctionError(text=f"{summary}: {detail}"))
-    if "Error" in fields:  # StopProvider
-        return response_type(Error=f"{summary}: {detail}")
-    return response_type()
+def error_response(method: str, summary: str, detail: str) -> Message:
+    """An otherwise empty response of ``method`` that carries one error: a diagnostic, a
+    function error, or StopProvider's error text."""
+    field = _ERROR_FIELDS.get(method, "diagnostics")
+    if field == "error":
+        return {"error": {"text": f"{summary}: {detail}"}}
+    if field == "Error":
+        return {"Error": f"{summary}: {detail}"}
+    return {"diagnostics": Diagnostics().add_error(summary, detail).to_messages()}
 
 
-def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Any exception in an RPC handler -> an error diagnostic in its response, never gRPC's."""
+def _guarded(method: Callable[..., Message]) -> Callable[..., Message]:
+    """Any exception in an RPC handler -> an error in its response, never a gRPC error."""
     name = method.__name__
 
     @functools.wraps(method)
-    def guarded(self: Any, request: Any, context: Any) -> Any:
+    def guarded(self: Any, request: Message) -> Message:
         try:
-            return method(self, request, context)
+            return method(self, request)
         except Exception as error:  # noqa: BLE001 - a diagnostic, never a gRPC exception
             log.error("unexpected error in %s", name, exc_info=error)
-            return _error_response(
+            return error_response(
                 name, INTERNAL_ERROR, f"unexpected {type(error).__name__} in {name}: {error}"
             )
 
     return guarded
 
 
-def _empty_schema() -> Any:
-    return pb.Schema(block=pb.Schema.Block())
+_EMPTY_SCHEMA: Message = {"block": {}}
+_CAPABILITIES: Message = {"plan_destroy": True, "get_provider_schema_optional": True}
 
 
-class ProviderServicer(rpc.ProviderServicer):
+class ProviderServicer:
     """Serves one :class:`~cleanroomsml_tf.plugin.provider.CleanroomsmlProvider`."""
+
+    METHODS = ("GetMetadata", "GetProviderSchema", "GetFunctions", "ValidateProviderConfig",
+               "ConfigureProvider", "StopProvider", "ValidateDataResourceConfig",
+               "ReadDataSource", "CallFunction")
+    """The RPCs served; every other tfplugin6 method is answered UNIMPLEMENTED."""
 
     def __init__(self, provider: Any) -> None:
         self.provider = provider
-        self._schema_response: Any = None
+        self._schema_response: bytes | None = None
 
     # Built on first use, not in __init__: the servicer exists before the handshake, and the
     # data source and function modules need not load until Terraform asks about them.
@@ -94,60 +89,79 @@ class ProviderServicer(rpc.ProviderServicer):
     def _functions(self) -> dict[str, Any]:
         return {f.NAME: f for f in self.provider.get_functions()}
 
+    # --- the gRPC view -------------------------------------------------------------------------
+    def handlers(self) -> dict[str, Callable[[bytes], bytes]]:
+        """``bytes -> bytes`` handlers by gRPC method path, for the server."""
+        return {f"/{SERVICE}/{name}": functools.partial(self.call, name)
+                for name in self.METHODS}
+
+    def call(self, method: str, request: bytes) -> bytes:
+        """Decode ``request``, run the handler of ``method``, encode its response."""
+        from cleanroomsml_tf.plugin.wire import protobuf
+        from cleanroomsml_tf.plugin.wire.tfplugin6 import METHODS
+
+        if method == "GetProviderSchema" and self._schema_response is not None:
+            return self._schema_response  # the same bytes for every ask in a process
+        request_type, response_type = METHODS[f"/{SERVICE}/{method}"][:2]
+        try:
+            message = protobuf.decode(request_type, request)
+        except ValueError as error:
+            log.error("malformed %s request", method, exc_info=error)
+            response = error_response(method, INTERNAL_ERROR,
+                                      f"malformed {method} request: {error}")
+        else:
+            response = getattr(self, method)(message)
+        data = protobuf.encode(response_type, response)
+        if method == "GetProviderSchema" and not response.get("diagnostics"):
+            self._schema_response = data
+        return data
+
     # --- metadata and schema -------------------------------------------------------------------
-    def _capabilities(self) -> Any:
-        return pb.ServerCapabilities(plan_destroy=True, get_provider_schema_optional=True)
-
     @_guarded
-    def GetMetadata(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC name
+    def GetMetadata(self, request: Message) -> Message:  # noqa: N802 - gRPC name
         """The data sources and functions of the schema, by name (no schemas: cheap)."""
-        return pb.GetMetadata.Response(
-            server_capabilities=self._capabilities(),
-            data_sources=[pb.GetMetadata.DataSourceMetadata(type_name=name)
-                          for name in self._data_sources],
-            functions=[pb.GetMetadata.FunctionMetadata(name=name) for name in self._functions],
-        )
+        return {
+            "server_capabilities": _CAPABILITIES,
+            "data_sources": [{"type_name": name} for name in self._data_sources],
+            "functions": [{"name": name} for name in self._functions],
+        }
 
     @_guarded
-    def GetProviderSchema(self, request: Any, context: Any) -> Any:  # noqa: N802
-        """Provider, data source and function schemas (built once per process)."""
-        if self._schema_response is None:
-            diags = Diagnostics()
-            self._schema_response = pb.GetProviderSchema.Response(
-                provider=self.provider.get_provider_schema(diags).to_pb(),
-                provider_meta=_empty_schema(),
-                data_source_schemas={
-                    name: ds.get_schema().to_pb() for name, ds in self._data_sources.items()
-                },
-                functions={name: f.signature() for name, f in self._functions.items()},
-                server_capabilities=self._capabilities(),
-                diagnostics=diags.to_pb(),
-            )
-        return self._schema_response
+    def GetProviderSchema(self, request: Message) -> Message:  # noqa: N802
+        """Provider, data source and function schemas."""
+        diags = Diagnostics()
+        return {
+            "provider": self.provider.get_provider_schema(diags).to_message(),
+            "provider_meta": _EMPTY_SCHEMA,
+            "data_source_schemas": {
+                name: ds.get_schema().to_message() for name, ds in self._data_sources.items()
+            },
+            "functions": {name: f.signature() for name, f in self._functions.items()},
+            "server_capabilities": _CAPABILITIES,
+            "diagnostics": diags.to_messages(),
+        }
 
     @_guarded
-    def GetFunctions(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def GetFunctions(self, request: Message) -> Message:  # noqa: N802
         """Function signatures (Terraform >= 1.8 asks when it skipped GetProviderSchema)."""
-        return pb.GetFunctions.Response(
-            functions={name: f.signature() for name, f in self._functions.items()}
-        )
+        return {"functions": {name: f.signature() for name, f in self._functions.items()}}
 
     # --- provider configuration ----------------------------------------------------------------
     @_guarded
-    def ValidateProviderConfig(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ValidateProviderConfig(self, request: Message) -> Message:  # noqa: N802
         diags = Diagnostics()
-        self.provider.validate_config(diags, values.decode(request.config).value)
-        return pb.ValidateProviderConfig.Response(diagnostics=diags.to_pb())
+        self.provider.validate_config(diags, values.decode(request.get("config")).value)
+        return {"diagnostics": diags.to_messages()}
 
     @_guarded
-    def ConfigureProvider(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ConfigureProvider(self, request: Message) -> Message:  # noqa: N802
         diags = Diagnostics()
-        self.provider.configure_provider(diags, values.decode(request.config).value)
-        return pb.ConfigureProvider.Response(diagnostics=diags.to_pb())
+        self.provider.configure_provider(diags, values.decode(request.get("config")).value)
+        return {"diagnostics": diags.to_messages()}
 
     @_guarded
-    def StopProvider(self, request: Any, context: Any) -> Any:  # noqa: N802
-        return pb.StopProvider.Response()
+    def StopProvider(self, request: Message) -> Message:  # noqa: N802
+        return {}
 
     # --- data sources --------------------------------------------------------------------------
     def _data_source(self, type_name: str, diags: Diagnostics) -> Any:
@@ -159,45 +173,43 @@ class ProviderServicer(rpc.ProviderServicer):
         return self.provider.new_data_source(klass)
 
     @_guarded
-    def ValidateDataResourceConfig(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ValidateDataResourceConfig(self, request: Message) -> Message:  # noqa: N802
         diags = Diagnostics()
-        data_source = self._data_source(request.type_name, diags)
+        type_name = request.get("type_name", "")
+        data_source = self._data_source(type_name, diags)
         if data_source is not None:
-            decoded = values.decode(request.config)
+            decoded = values.decode(request.get("config"))
             if decoded.refinements:
-                log.debug("validating %s: refined unknowns %s", request.type_name,
-                          decoded.refinements)
-            data_source.validate(diags, request.type_name, decoded.value or {},
+                log.debug("validating %s: refined unknowns %s", type_name, decoded.refinements)
+            data_source.validate(diags, type_name, decoded.value or {},
                                  refinements=decoded.refinements)
-        return pb.ValidateDataResourceConfig.Response(diagnostics=diags.to_pb())
+        return {"diagnostics": diags.to_messages()}
 
     @_guarded
-    def ReadDataSource(self, request: Any, context: Any) -> Any:  # noqa: N802
+    def ReadDataSource(self, request: Message) -> Message:  # noqa: N802
         diags = Diagnostics()
-        data_source = self._data_source(request.type_name, diags)
+        type_name = request.get("type_name", "")
+        data_source = self._data_source(type_name, diags)
         state = None
         if data_source is not None:
-            config = values.decode(request.config).value or {}
-            state = data_source.read(ReadContext(diags, request.type_name), config)
-        return pb.ReadDataSource.Response(
-            state=pb.DynamicValue(msgpack=values.encode_msgpack(state)) if state is not None
-            else pb.DynamicValue(),
-            diagnostics=diags.to_pb(),
-        )
+            config = values.decode(request.get("config")).value or {}
+            state = data_source.read(ReadContext(diags, type_name), config)
+        response: Message = {"diagnostics": diags.to_messages()}
+        response["state"] = values.dynamic_value(state) if state is not None else {}
+        return response
 
     # --- functions -----------------------------------------------------------------------------
     @_guarded
-    def CallFunction(self, request: Any, context: Any) -> Any:  # noqa: N802
-        function = self._functions.get(request.name)
+    def CallFunction(self, request: Message) -> Message:  # noqa: N802
+        name = request.get("name", "")
+        function = self._functions.get(name)
         if function is None:
-            return pb.CallFunction.Response(
-                error=pb.FunctionError(text=f"this provider has no function {request.name!r}"))
-        arguments = [values.decode(a).value for a in request.arguments]
+            return {"error": {"text": f"this provider has no function {name!r}"}}
+        arguments = [values.decode(a).value for a in request.get("arguments", [])]
         outcome = function.call(arguments)
         if outcome.error is not None:
-            error = pb.FunctionError(text=outcome.error)
+            error: Message = {"text": outcome.error}
             if outcome.argument is not None:
-                error.function_argument = outcome.argument
-            return pb.CallFunction.Response(error=error)
-        return pb.CallFunction.Response(
-            result=pb.DynamicValue(msgpack=values.encode_msgpack(outcome.result)))
+                error["function_argument"] = outcome.argument
+            return {"error": error}
+        return {"result": values.dynamic_value(outcome.result)}

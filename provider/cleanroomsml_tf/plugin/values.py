@@ -8,7 +8,8 @@ Terraform sends a value it will only know at apply time as a msgpack *extension*
   number lower/upper bound (``[number, inclusive]``), ``5``/``6`` collection length bounds;
 - any other code: an unknown too (the protocol reserves them; their payload is ignored).
 
-Every one of them decodes to the one :data:`Unknown` sentinel, wherever it sits (top level,
+Every one of them decodes to the one :data:`Unknown` sentinel (defined here: the provider's
+code tests ``value is Unknown``), wherever it sits (top level,
 inside objects, lists, maps), so code that asks ``value is Unknown`` treats them all alike.
 What a refinement says is not lost: :func:`decode` also returns the refinements by attribute
 path, for the checks that can already fail at validate time (a string prefix that can never
@@ -22,7 +23,29 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgpack
-from tf.types import Unknown
+
+
+
+class _Unknown:
+    """The type of :data:`Unknown`: one instance, which copies return unchanged."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Unknown"
+
+    def __copy__(self) -> _Unknown:
+        return self
+
+    def __deepcopy__(self, memo: object) -> _Unknown:
+        return self
+
+    def __reduce__(self) -> str:
+        return "Unknown"  # pickles as the module attribute: still the one instance
+
+
+Unknown = _Unknown()
+"""A value Terraform will only know at apply time (compare with ``is``)."""
 
 UNKNOWN_EXT_CODE = 0
 REFINED_UNKNOWN_EXT_CODE = 12
@@ -126,12 +149,14 @@ def decode_msgpack(data: bytes) -> Decoded:
     return Decoded(_resolve(raw, (), refinements), refinements)
 
 
-def decode(dynamic_value: Any) -> Decoded:
-    """Decode a ``tfplugin6.DynamicValue`` (msgpack preferred, JSON accepted, empty -> null)."""
-    if dynamic_value.msgpack:
-        return decode_msgpack(dynamic_value.msgpack)
-    if dynamic_value.json:
-        return Decoded(json.loads(dynamic_value.json), {})
+def decode(dynamic_value: dict[str, Any] | None) -> Decoded:
+    """Decode a ``tfplugin6.DynamicValue`` message (a dict: msgpack preferred, JSON accepted,
+    absent or empty -> null)."""
+    dynamic_value = dynamic_value or {}
+    if dynamic_value.get("msgpack"):
+        return decode_msgpack(dynamic_value["msgpack"])
+    if dynamic_value.get("json"):
+        return Decoded(json.loads(dynamic_value["json"]), {})
     return Decoded(None, {})
 
 
@@ -144,6 +169,11 @@ def _default(value: Any) -> Any:
 def encode_msgpack(value: Any) -> bytes:
     """msgpack bytes of a value; :data:`Unknown` as a plain (code 0) unknown."""
     return msgpack.packb(value, default=_default, use_bin_type=True)
+
+
+def dynamic_value(value: Any) -> dict[str, Any]:
+    """A ``tfplugin6.DynamicValue`` message (a dict) holding ``value`` as msgpack."""
+    return {"msgpack": encode_msgpack(value)}
 
 
 def contains_unknown(value: Any) -> bool:

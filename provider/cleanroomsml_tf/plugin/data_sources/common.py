@@ -9,20 +9,26 @@ never shows a Python traceback or "Exception calling application".
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from tf.iface import ReadDataContext
-from tf.types import Unknown
-from tf.utils import Diagnostics
 
 from cleanroomsml_tf.model.errors import InvalidInputError
 from cleanroomsml_tf.model.identifiers import prefix_problem, validate_field
 from cleanroomsml_tf.plugin.arguments import Argument
-from cleanroomsml_tf.plugin.diagnostics import add_exception, add_invalid_input
+from cleanroomsml_tf.plugin.diagnostics import Diagnostics, add_exception, add_invalid_input
+from cleanroomsml_tf.plugin.values import Unknown
 
 if TYPE_CHECKING:
     from cleanroomsml_tf.aws.resolver import Resolver
     from cleanroomsml_tf.plugin.values import Path, Refinement
+
+
+@dataclass
+class ReadContext:
+    """What a data source read gets besides its configuration."""
+
+    diagnostics: Diagnostics
+    type_name: str
 
 
 def validate_known_identifiers(
@@ -79,7 +85,7 @@ def validate_refined_identifiers(
 
 
 class ProviderDataSource:
-    """Base of the provider's data sources (implements ``tf.iface.DataSource``)."""
+    """Base of the provider's data sources."""
 
     NAME = ""
     """Type name without the provider prefix."""
@@ -112,7 +118,7 @@ class ProviderDataSource:
         except Exception as error:  # noqa: BLE001 - diagnostics, never a gRPC exception
             add_exception(diags, error, f"validating {type_name}")
 
-    def read(self, ctx: ReadDataContext, config: dict[str, Any]) -> dict[str, Any] | None:
+    def read(self, ctx: ReadContext, config: dict[str, Any]) -> dict[str, Any] | None:
         """The read: :meth:`fetch`, every failure a diagnostic (and no state)."""
         try:
             return self.fetch(ctx.diagnostics, config)

@@ -11,10 +11,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from tf.schema import Attribute, Schema
-from tf.types import String, Unknown
-from tf.utils import Diagnostics
-
 from cleanroomsml_tf.model.errors import (
     AmbiguousModelNameError,
     InvalidInputError,
@@ -29,8 +25,11 @@ from cleanroomsml_tf.plugin.data_sources.common import (
     validate_exactly_one_of,
     validate_known_identifiers,
 )
-from cleanroomsml_tf.plugin.diagnostics import add_error, add_invalid_input
-from cleanroomsml_tf.plugin.schema import data_source_attributes, encode_record
+from cleanroomsml_tf.plugin.diagnostics import Diagnostics, add_error, add_invalid_input
+from cleanroomsml_tf.plugin.schema import Schema, data_source_attributes, encode_record
+from cleanroomsml_tf.plugin.schema import TfAttribute as Attribute
+from cleanroomsml_tf.plugin.types import String
+from cleanroomsml_tf.plugin.values import Unknown
 
 STATUS_SHAPE = "TrainedModelStatus"
 IDENTIFIERS = ("trained_model_arn", "collaboration_identifier", "version_identifier")

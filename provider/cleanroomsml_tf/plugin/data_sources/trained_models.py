@@ -11,10 +11,6 @@ import re
 from functools import cache
 from typing import Any
 
-from tf.schema import Attribute, Schema
-from tf.types import List, String, Unknown
-from tf.utils import Diagnostics
-
 from cleanroomsml_tf.model.record import TRAINED_MODEL_SUMMARY
 from cleanroomsml_tf.plugin.arguments import (
     MODELS_ARGUMENTS,
@@ -26,7 +22,11 @@ from cleanroomsml_tf.plugin.data_sources.common import (
     ProviderDataSource,
     validate_known_identifiers,
 )
-from cleanroomsml_tf.plugin.schema import argument_attribute, encode_record, object_type
+from cleanroomsml_tf.plugin.diagnostics import Diagnostics
+from cleanroomsml_tf.plugin.schema import Schema, argument_attribute, encode_record, object_type
+from cleanroomsml_tf.plugin.schema import TfAttribute as Attribute
+from cleanroomsml_tf.plugin.types import List, String
+from cleanroomsml_tf.plugin.values import Unknown
 
 
 def compile_name_regex(diags: Diagnostics, value: Any) -> re.Pattern[str] | None:

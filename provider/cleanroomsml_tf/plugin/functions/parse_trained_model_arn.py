@@ -9,12 +9,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from tf.gen import tfplugin_pb2 as pb
-
 from cleanroomsml_tf.model.errors import InvalidInputError
 from cleanroomsml_tf.model.identifiers import TrainedModelArn, parse_trained_model_arn
 from cleanroomsml_tf.plugin.functions.common import Outcome
-from cleanroomsml_tf.plugin.types import Object
+from cleanroomsml_tf.plugin.schema import MARKDOWN
+from cleanroomsml_tf.plugin.types import Object, String
 
 _PARTS = tuple(f.name for f in dataclasses.fields(TrainedModelArn))
 
@@ -28,28 +27,26 @@ class ParseTrainedModelArn:
     @classmethod
     def return_type(cls) -> Object:
         """``object({partition, region, account_id, membership_id, trained_model_id})``."""
-        from tf.types import String
-
         return Object({name: String() for name in _PARTS})
 
     @classmethod
-    def signature(cls) -> Any:
-        """One string parameter ``arn``; returns the object of parts."""
-        function = pb.Function(
-            parameters=[pb.Function.Parameter(
-                name=cls.PARAMETER, type=b'"string"',
-                description="A trained model ARN, "
-                            "`arn:aws:cleanrooms-ml:REGION:ACCOUNT:membership/UUID/trained-model/ID`.",
-                description_kind=pb.StringKind.MARKDOWN,
-            )],
-            summary="Parse a Clean Rooms ML trained model ARN",
-            description="Returns the `partition`, `region`, `account_id`, `membership_id` and "
-                        "`trained_model_id` of a trained model ARN.",
-            description_kind=pb.StringKind.MARKDOWN,
-        )
-        # "return" is a Python keyword: the field is reached through getattr.
-        getattr(function, "return").type = cls.return_type().tf_type()
-        return function
+    def signature(cls) -> dict[str, Any]:
+        """The ``tfplugin6.Function`` message: one string parameter ``arn``; returns the
+        object of parts."""
+        return {
+            "parameters": [{
+                "name": cls.PARAMETER, "type": String().tf_type(),
+                "description": "A trained model ARN, "
+                               "`arn:aws:cleanrooms-ml:REGION:ACCOUNT:membership/UUID/"
+                               "trained-model/ID`.",
+                "description_kind": MARKDOWN,
+            }],
+            "return": {"type": cls.return_type().tf_type()},
+            "summary": "Parse a Clean Rooms ML trained model ARN",
+            "description": "Returns the `partition`, `region`, `account_id`, `membership_id` "
+                           "and `trained_model_id` of a trained model ARN.",
+            "description_kind": MARKDOWN,
+        }
 
     @classmethod
     def call(cls, arguments: list[Any]) -> Outcome:
