@@ -32,6 +32,7 @@ TARGET_MEDIAN_S = 0.150
 def terraform_env(home: Path) -> dict[str, str]:
     """The variables go-plugin sets when Terraform launches a provider."""
     from cleanroomsml_tf.plugin.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
+    from cleanroomsml_tf.plugin.tls import generate
 
     env = dict(os.environ)
     env.update(
@@ -39,7 +40,8 @@ def terraform_env(home: Path) -> dict[str, str]:
         PLUGIN_PROTOCOL_VERSIONS="6",
         PLUGIN_MIN_PORT="10000",
         PLUGIN_MAX_PORT="25000",
-        PLUGIN_CLIENT_CERT="-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n",
+        # AutoMTLS: the client certificate go-plugin generates for each launch.
+        PLUGIN_CLIENT_CERT=generate().cert_pem.decode(),
     )
     env[MAGIC_COOKIE_KEY] = MAGIC_COOKIE_VALUE
     env.pop("TF_LOG", None)

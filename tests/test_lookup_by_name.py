@@ -20,10 +20,9 @@ from cleanroomsml_tf.model.errors import (
     InvalidInputError,
     ModelNameNotFoundError,
 )
-from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
-from tests.support.pb_servicer import PbServicer, pb_servicer
 from tests.support.emulator import run_cli
 from tests.support.example_ids import CHURN, COLLABORATION, FRAUD
+from tests.support.pb_servicer import PbServicer, pb_servicer
 
 MODEL = "cleanroomsml_collaboration_trained_model"
 TWIN = CHURN.rsplit("/", 1)[0] + "/c0ffee00-9999-4a2b-9c3d-000000000009"

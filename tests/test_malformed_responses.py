@@ -447,9 +447,7 @@ def test_cli_prints_one_line_and_exits_1(raw_server, reply, expected):  # noqa: 
 
 
 def test_plugin_turns_it_into_a_diagnostic_with_its_own_summary(raw_server):  # noqa: F811
-    from cleanroomsml_tf.plugin.diagnostics import Diagnostics
-
-    from cleanroomsml_tf.plugin.diagnostics import add_exception
+    from cleanroomsml_tf.plugin.diagnostics import Diagnostics, add_exception
 
     server = raw_server(Reply(_with(createTime="soon")))
     with pytest.raises(MalformedResponseError) as caught:

@@ -12,8 +12,8 @@ import pytest
 from tf.gen import tfplugin_pb2 as pb
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
-from tests.support.pb_servicer import PbServicer, pb_servicer
 from tests.support.example_ids import ACCOUNT, CHURN, COLLABORATION, MEMBERSHIP
+from tests.support.pb_servicer import PbServicer, pb_servicer
 from tests.support.terraform import REQUIRED_PROVIDERS
 
 FUNCTION = "parse_trained_model_arn"

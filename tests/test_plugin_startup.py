@@ -12,15 +12,20 @@ import pytest
 
 from cleanroomsml_tf.plugin.install import install
 from cleanroomsml_tf.plugin.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
+from tests.support.plugin_process import client_identity
 
-HEAVY = ("boto3", "botocore", "cdktf", "jsii", "cryptography")
+# Never before the handshake: the AWS client, the CDK, key generation on a warm start, and (since
+# the plugin serves gRPC itself, plugin/wire) grpcio, the protobuf runtime and the tf framework.
+HEAVY = ("boto3", "botocore", "cdktf", "jsii", "cryptography", "grpc", "google", "tf", "asyncio")
 
 
 def launch_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """go-plugin's environment, AutoMTLS included (Terraform's default)."""
     env = {k: v for k, v in os.environ.items() if k not in ("TF_LOG", "TF_LOG_PROVIDER")}
     (tmp_path / "tmp").mkdir(exist_ok=True)
     env.update(HOME=str(tmp_path), TMPDIR=str(tmp_path / "tmp"), PLUGIN_PROTOCOL_VERSIONS="5,6")
     env[MAGIC_COOKIE_KEY] = MAGIC_COOKIE_VALUE
+    env["PLUGIN_CLIENT_CERT"] = client_identity().cert_pem.decode()
     env.update(extra)
     return env
 
@@ -51,6 +56,18 @@ def test_handshake_is_the_only_stdout(launcher: Path, tmp_path: Path) -> None:
     assert err == ""  # quiet without TF_LOG
     assert (tmp_path / ".cache" / "cleanroomsml-tf" / "plugin-tls-v1.json").is_file()
     assert not list((tmp_path / "tmp").iterdir())  # socket directory removed on exit
+
+
+def test_without_a_client_certificate_the_handshake_offers_plaintext(
+        launcher: Path, tmp_path: Path) -> None:
+    """TF_DISABLE_PLUGIN_TLS: go-plugin sets no PLUGIN_CLIENT_CERT and dials plaintext, so the
+    line carries no certificate and no TLS identity is made."""
+    env = launch_env(tmp_path)
+    del env["PLUGIN_CLIENT_CERT"]
+    line, rest, err = launch([str(launcher)], env)
+    assert line.startswith("1|6|unix|") and line.rstrip("\n").endswith("|grpc|")
+    assert rest == "" and err == ""
+    assert not (tmp_path / ".cache" / "cleanroomsml-tf").exists()
 
 
 def test_tf_log_sends_logs_to_stderr(launcher: Path, tmp_path: Path) -> None:

@@ -65,7 +65,8 @@ NOISY_PLUGIN = textwrap.dedent('''
 
 
     def on_import(event, args):
-        if event == "import" and args[0] == "grpc" and "import" not in fired:
+        if (event == "import" and args[0] == "cleanroomsml_tf.plugin.wire.grpc"
+                and "import" not in fired):
             fired.add("import")
             noise("startup-import")
 

@@ -19,8 +19,8 @@ from tf.gen import tfplugin_pb2 as pb
 from cleanroomsml_tf.model.service_model import input_constraints
 from cleanroomsml_tf.plugin import values
 from cleanroomsml_tf.plugin.values import Unknown
-from tests.support.pb_servicer import PbServicer, pb_servicer
 from tests.support.example_ids import ACCOUNT, CHURN, COLLABORATION, MEMBERSHIP
+from tests.support.pb_servicer import PbServicer, pb_servicer
 
 MODEL = "cleanroomsml_collaboration_trained_model"
 MODELS = "cleanroomsml_collaboration_trained_models"

@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+from tests.support.plugin_process import client_identity
+
 
 def test_tls_key_cache_is_reused_only_when_private(tmp_path):
     """The plugin's cached TLS key: kept when 0600 in a 0700 directory owned by the user;
@@ -17,7 +19,8 @@ def test_tls_key_cache_is_reused_only_when_private(tmp_path):
     def launch() -> str:
         env = dict(os.environ, XDG_CACHE_HOME=str(cache), TF_PLUGIN_MAGIC_COOKIE=(
             "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"),
-            PLUGIN_PROTOCOL_VERSIONS="6", PLUGIN_MIN_PORT="40000", PLUGIN_MAX_PORT="41000")
+            PLUGIN_PROTOCOL_VERSIONS="6", PLUGIN_MIN_PORT="40000", PLUGIN_MAX_PORT="41000",
+            PLUGIN_CLIENT_CERT=client_identity().cert_pem.decode())  # AutoMTLS, as Terraform
         process = subprocess.Popen([sys.executable, "-m", "cleanroomsml_tf.plugin.main"],
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True)

@@ -310,11 +310,10 @@ def test_unpacked_and_packed_repeated_numbers_are_both_read() -> None:
 
 
 def current_schema_response() -> Any:
-    from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
-    from cleanroomsml_tf.plugin.servicer import ProviderServicer
+    """The plugin's schema response as protobuf parses it from the plugin's bytes."""
+    from tests.support.pb_servicer import pb_servicer
 
-    return ProviderServicer(CleanroomsmlProvider()).GetProviderSchema(
-        pb.GetProviderSchema.Request(), None)
+    return pb_servicer().GetProviderSchema(pb.GetProviderSchema.Request())
 
 
 def test_the_plugins_schema_response_round_trips() -> None:

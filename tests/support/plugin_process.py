@@ -1,40 +1,60 @@
-"""Driving a real plugin process the way Terraform does: go-plugin's environment, a TLS channel
-trusting the certificate of the handshake line, and request/response helpers."""
+"""Driving a real plugin process the way Terraform does: go-plugin's environment (AutoMTLS: a
+client certificate in ``PLUGIN_CLIENT_CERT``), a TLS channel presenting that certificate and
+trusting the one of the handshake line, and request/response helpers."""
 
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import ssl
 from pathlib import Path
+from typing import Any
 
 import grpc
 from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
-from tf.utils import to_dynamic_value
 
 from cleanroomsml_tf.plugin.server import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
+from tests.support.pb_servicer import to_dynamic_value
 
 MODEL = "cleanroomsml_collaboration_trained_model"
 
 
-def plugin_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """What go-plugin sets when Terraform launches a provider."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_LOG")}
+@functools.cache
+def client_identity() -> Any:
+    """The client key pair go-plugin would generate for AutoMTLS (one per test session)."""
+    from cleanroomsml_tf.plugin.tls import generate
+
+    return generate()
+
+
+def plugin_env(tmp_path: Path, tls: bool = True, **extra: str) -> dict[str, str]:
+    """What go-plugin sets when Terraform launches a provider (``tls=False``: as with
+    ``TF_DISABLE_PLUGIN_TLS``, no client certificate, so the plugin serves plaintext)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("TF_LOG") and k != "PLUGIN_CLIENT_CERT"}
     (tmp_path / "tmp").mkdir(exist_ok=True)
     env.update(HOME=str(tmp_path), TMPDIR=str(tmp_path / "tmp"), PLUGIN_PROTOCOL_VERSIONS="5,6")
     env[MAGIC_COOKIE_KEY] = MAGIC_COOKIE_VALUE
+    if tls:
+        env["PLUGIN_CLIENT_CERT"] = client_identity().cert_pem.decode()
     env.update(extra)
     return env
 
 
 def channel_for(handshake: bytes) -> grpc.Channel:
-    """A TLS channel to the plugin, trusting the certificate of its handshake line."""
+    """A channel to the plugin: TLS presenting the client certificate and trusting the
+    certificate of the handshake line, or plaintext when the line carries none."""
     _, _, network, address, _, cert = handshake.decode().rstrip("\n").split("|")
     assert network == "unix"
+    if not cert:
+        return grpc.insecure_channel(f"unix:{address}")
     der = base64.b64decode(cert + "=" * (-len(cert) % 4))
+    client = client_identity()
     credentials = grpc.ssl_channel_credentials(
-        root_certificates=ssl.DER_cert_to_PEM_cert(der).encode())
+        root_certificates=ssl.DER_cert_to_PEM_cert(der).encode(),
+        private_key=client.key_pem, certificate_chain=client.cert_pem)
     return grpc.secure_channel(f"unix:{address}", credentials,
                                options=[("grpc.ssl_target_name_override", "localhost")])
 

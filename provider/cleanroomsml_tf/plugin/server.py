@@ -1,9 +1,11 @@
-"""go-plugin serving: magic cookie, gRPC server over a TLS unix socket, handshake, shutdown.
+"""go-plugin serving: magic cookie, gRPC server on a unix socket (TLS when Terraform asks for
+it), handshake, shutdown.
 
-Written here rather than using ``tf.runner.run_provider`` for three reasons: every RPC handler
-must turn *any* exception into an error diagnostic (tf's servicer re-raises, which Terraform shows
-as "Exception calling application"); the TLS identity is cached without importing
-``cryptography`` on warm starts; and stdout must carry nothing but the handshake line.
+The server is our own (:mod:`cleanroomsml_tf.plugin.wire`: gRPC over HTTP/2 on the standard
+library), so the handshake path imports neither grpcio nor protobuf; the TLS identity is cached
+without importing ``cryptography`` on warm starts; stdout carries nothing but the handshake line.
+Every call runs on a thread of its own (Terraform reads up to ``-parallelism`` data sources at
+once, any number the user sets).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import logging
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
 import time
-from concurrent import futures
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger("cleanroomsml_tf.plugin.server")
@@ -25,11 +28,12 @@ MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
 CORE_PROTOCOL_VERSION = 1
 PROTOCOL_VERSION = 6
-# Terraform reads up to -parallelism (default 10, any number the user sets) data sources at once,
-# each read holding a gRPC worker for its whole request. The pool starts threads only on demand,
-# so a high ceiling costs nothing until Terraform asks for that many reads at once.
-MAX_WORKERS = 512
-_STOP_METHODS = ("/tfplugin6.Provider/StopProvider", "/plugin.GRPCController/Shutdown")
+CLIENT_CERT_VARIABLE = "PLUGIN_CLIENT_CERT"
+SHUTDOWN_METHOD = "/plugin.GRPCController/Shutdown"
+STDIO_METHOD = "/plugin.GRPCStdio/StreamStdio"
+STOP_PROVIDER_METHOD = "/tfplugin6.Provider/StopProvider"
+# How long the calls still running when Terraform stops the plugin may take to finish.
+STOP_GRACE_S = 0.5
 
 
 def handshake_line(socket_path: str, cert_b64: str) -> str:
@@ -56,42 +60,39 @@ def check_launch(environ: dict[str, str] | os._Environ[str] = os.environ) -> str
     return None
 
 
-class _StopInterceptor:
-    """Notices StopProvider / GRPCController.Shutdown so the serve loop can end."""
+def _go_plugin_handlers(stopped: threading.Event) -> dict[str, Callable[[bytes], bytes | None]]:
+    """go-plugin's own services: ``GRPCController.Shutdown`` (Terraform's "close": ends the
+    serving) and ``GRPCStdio.StreamStdio`` (a stream we never write to: it ends at once)."""
 
-    def __init__(self) -> None:
-        self.stopped = threading.Event()
+    def shutdown(request: bytes) -> bytes:
+        stopped.set()
+        return b""  # plugin.Empty
 
-    def intercept_service(self, continuation: Any, handler_call_details: Any) -> Any:
-        if handler_call_details.method in _STOP_METHODS:
-            self.stopped.set()
-        return continuation(handler_call_details)
+    def stream_stdio(request: bytes) -> None:
+        return None  # no message, status OK
 
-
-def _add_go_plugin_services(server: Any, stopper: _StopInterceptor) -> None:
-    from tf.gen import grpc_controller_pb2 as controller_pb
-    from tf.gen import grpc_controller_pb2_grpc as controller_rpc
-    from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
-
-    class Controller(controller_rpc.GRPCControllerServicer):
-        def Shutdown(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC name
-            stopper.stopped.set()
-            return controller_pb.Empty()
-
-    class Stdio(stdio_rpc.GRPCStdioServicer):
-        def StreamStdio(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC name
-            return iter(())  # we never write to stdout/stderr through go-plugin's stream
-
-    controller_rpc.add_GRPCControllerServicer_to_server(Controller(), server)
-    stdio_rpc.add_GRPCStdioServicer_to_server(Stdio(), server)
+    return {SHUTDOWN_METHOD: shutdown, STDIO_METHOD: stream_stdio}
 
 
-def _handle_signals(stopper: _StopInterceptor) -> None:
+def _stopping_after(handler: Callable[[bytes], bytes | None], stopped: threading.Event
+                    ) -> Callable[[bytes], bytes | None]:
+    """``handler``, then the serving ends (StopProvider: Terraform is cancelling)."""
+
+    def stop_provider(request: bytes) -> bytes | None:
+        try:
+            return handler(request)
+        finally:
+            stopped.set()
+
+    return stop_provider
+
+
+def _handle_signals(stopped: threading.Event) -> None:
     """SIGTERM stops cleanly (socket removed); SIGINT is Terraform's to handle, as in go-plugin:
     on Ctrl-C Terraform asks providers to stop over gRPC, so the plugin must not die first."""
 
     def stop(_signum: int, _frame: Any) -> None:
-        stopper.stopped.set()
+        stopped.set()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -135,38 +136,63 @@ def serve(provider: Any, handshake_fd: int | None = None) -> int:
         print(problem, file=sys.stderr)
         return 1
     started = time.perf_counter()
-    import grpc
-    from tf.gen import tfplugin_pb2_grpc as rpc
-
-    from cleanroomsml_tf.plugin import tls
     from cleanroomsml_tf.plugin.servicer import ProviderServicer
+    from cleanroomsml_tf.plugin.wire.grpc import GrpcServer
 
-    stopper = _StopInterceptor()
-    server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=MAX_WORKERS), interceptors=[stopper]
-    )
-    rpc.add_ProviderServicer_to_server(ProviderServicer(provider), server)
-    _add_go_plugin_services(server, stopper)
-    identity = tls.load_or_create()
-    credentials = grpc.ssl_server_credentials([(identity.key_pem, identity.cert_pem)])
-    _handle_signals(stopper)
+    stopped = threading.Event()
+    handlers: dict[str, Callable[[bytes], bytes | None]] = {}
+    handlers.update(ProviderServicer(provider).handlers())
+    handlers[STOP_PROVIDER_METHOD] = _stopping_after(handlers[STOP_PROVIDER_METHOD], stopped)
+    handlers.update(_go_plugin_handlers(stopped))
+    _handle_signals(stopped)
     directory, socket_path = socket_location()
     try:
-        if not server.add_secure_port(f"unix://{socket_path}", credentials):
-            print(f"cannot listen on unix socket {socket_path}", file=sys.stderr)
+        try:
+            context, handshake_cert = _tls(directory)
+        except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+            print(f"cannot set up TLS with the client certificate in {CLIENT_CERT_VARIABLE}: "
+                  f"{error}", file=sys.stderr)
             return 1
-        server.start()
-        write_handshake(handshake_line(socket_path, identity.handshake_cert), handshake_fd)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(socket_path)
+        except OSError as error:
+            listener.close()
+            print(f"cannot listen on unix socket {socket_path}: {error}", file=sys.stderr)
+            return 1
+        server = GrpcServer(handlers, context)
+        server.start(listener)
+        write_handshake(handshake_line(socket_path, handshake_cert), handshake_fd)
         # From here on stdout belongs to go-plugin; stray prints go to stderr (the log).
         sys.stdout = sys.stderr
-        log.debug("handshake after %.1f ms on %s", (time.perf_counter() - started) * 1e3,
-                  socket_path)
+        log.debug("handshake after %.1f ms on %s (%s)", (time.perf_counter() - started) * 1e3,
+                  socket_path, "TLS" if context else "plaintext")
         # Woken at once by the stop RPCs, or by SIGTERM (a lock wait is interruptible by
         # signals on POSIX, so the handler runs and sets the event): no polling.
-        stopper.stopped.wait()
-        # Wait until every running call (the Shutdown reply included) has completed: main()
-        # ends the process right after this returns, without the interpreter's teardown.
-        server.stop(grace=0.5).wait()
+        stopped.wait()
+        # Every running call (the Shutdown reply included) completes and is written before
+        # this returns; main() then ends the process without the interpreter's teardown.
+        server.stop(grace=STOP_GRACE_S)
         return 0
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def _tls(directory: str) -> tuple[Any, str]:
+    """(server TLS context, certificate for the handshake line), or ``(None, "")``.
+
+    go-plugin's AutoMTLS, which Terraform uses unless ``TF_DISABLE_PLUGIN_TLS`` is set, hands
+    its client certificate in ``PLUGIN_CLIENT_CERT``: then TLS with our cached identity,
+    accepting that client certificate only. Without it the client dials plaintext (as a Go
+    provider built on go-plugin serves it), over the socket in our private 0700 directory.
+    """
+    client_cert = os.environ.get(CLIENT_CERT_VARIABLE, "")
+    if not client_cert.strip():
+        return None, ""
+    from cleanroomsml_tf.plugin import tls
+    from cleanroomsml_tf.plugin.wire.tls import server_context
+
+    identity = tls.load_or_create()
+    context = server_context(identity.key_pem, identity.cert_pem, client_cert.encode(),
+                             directory)
+    return context, identity.handshake_cert

@@ -25,7 +25,6 @@ from typing import Any
 import msgpack
 
 
-
 class _Unknown:
     """The type of :data:`Unknown`: one instance, which copies return unchanged."""
 
