@@ -1,8 +1,8 @@
 """botocore sessions: shared config and credentials files, profile, region, assume-role.
 
 Only botocore's public session API (``set_config_variable``, ``get_scoped_config``,
-``register_component``, ``create_client``). Sessions are not thread-safe, so they never leave
-:mod:`cleanroomsml_tf.aws` (the shared client built from one is).
+``register_component``, ``get_component``, ``create_client``). Sessions are not thread-safe, so
+they never leave :mod:`cleanroomsml_tf.aws` (the shared client built from one is).
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ def session(settings: ClientSettings) -> Any:
     import botocore.exceptions
     import botocore.session
 
+    from cleanroomsml_tf.aws import timestamps
+
     core = botocore.session.Session()
+    timestamps.install(core)
     if settings.shared_config_files:
         core.set_config_variable("config_file", os.path.expanduser(settings.shared_config_files[0]))
     if settings.shared_credentials_files:

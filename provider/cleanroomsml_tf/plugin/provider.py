@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
 
 from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE
-from cleanroomsml_tf.aws.settings import ClientSettings, insecure_warning
-from cleanroomsml_tf.model.errors import ConfigurationError
-from cleanroomsml_tf.plugin.config import has_unknown, settings_from_config
-from cleanroomsml_tf.plugin.diagnostics import Diagnostics, add_exception
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    # Imported when first needed instead (configure, the first read): the resolver brings the
-    # client modules, which two of every plan's three launches never use, and everything
-    # imported here is paid before the handshake (benchmarks/plugin_startup.py).
+    # Imported when first needed instead (validation, configure, the first read): the settings
+    # and the resolver with its client modules are not needed by the launch that only asks for
+    # the schema, and everything imported here is paid before the handshake, in every launch
+    # (benchmarks/plugin_startup.py).
+    from collections.abc import Mapping
+    from typing import Any
+
     from cleanroomsml_tf.aws.resolver import Resolver
     from cleanroomsml_tf.plugin.data_sources.common import ProviderDataSource
+    from cleanroomsml_tf.plugin.diagnostics import Diagnostics
     from cleanroomsml_tf.plugin.schema import Schema
 
 
@@ -98,6 +98,9 @@ class CleanroomsmlProvider:
     # --- configuration ------------------------------------------------------------------------
     def validate_config(self, diags: Diagnostics, config: Mapping[str, Any] | None) -> None:
         """Check the known settings (``terraform validate``); unknown ones wait for configure."""
+        from cleanroomsml_tf.plugin.config import settings_from_config
+        from cleanroomsml_tf.plugin.diagnostics import add_exception
+
         try:
             settings_from_config(config).check()
         except Exception as error:  # noqa: BLE001 - every failure becomes a diagnostic
@@ -105,6 +108,11 @@ class CleanroomsmlProvider:
 
     def configure_provider(self, diags: Diagnostics, config: Mapping[str, Any] | None) -> None:
         """Build the one resolver every data source read of this process shares."""
+        from cleanroomsml_tf.aws.settings import insecure_warning
+        from cleanroomsml_tf.model.errors import ConfigurationError
+        from cleanroomsml_tf.plugin.config import has_unknown, settings_from_config
+        from cleanroomsml_tf.plugin.diagnostics import add_exception
+
         try:
             settings = settings_from_config(config).check()
         except Exception as error:  # noqa: BLE001 - ours keep their summary; others, internal
@@ -136,6 +144,7 @@ class CleanroomsmlProvider:
     def resolver(self) -> Resolver:
         """The shared resolver; an unconfigured provider uses the AWS defaults."""
         from cleanroomsml_tf.aws.resolver import Resolver
+        from cleanroomsml_tf.aws.settings import ClientSettings
 
         with self._lock:
             if self._resolver is None:

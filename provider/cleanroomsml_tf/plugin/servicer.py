@@ -20,9 +20,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from cleanroomsml_tf.plugin import values
-from cleanroomsml_tf.plugin.data_sources.common import ReadContext
 from cleanroomsml_tf.plugin.diagnostics import Diagnostics
+
+# ``values`` (msgpack) and the data source modules are imported by the handlers that need them,
+# not here: the servicer is built before the handshake, and a schema-only launch never decodes a
+# value.
 
 log = logging.getLogger("cleanroomsml_tf.plugin.servicer")
 
@@ -149,12 +151,16 @@ class ProviderServicer:
     # --- provider configuration ----------------------------------------------------------------
     @_guarded
     def ValidateProviderConfig(self, request: Message) -> Message:  # noqa: N802
+        from cleanroomsml_tf.plugin import values
+
         diags = Diagnostics()
         self.provider.validate_config(diags, values.decode(request.get("config")).value)
         return {"diagnostics": diags.to_messages()}
 
     @_guarded
     def ConfigureProvider(self, request: Message) -> Message:  # noqa: N802
+        from cleanroomsml_tf.plugin import values
+
         diags = Diagnostics()
         self.provider.configure_provider(diags, values.decode(request.get("config")).value)
         return {"diagnostics": diags.to_messages()}
@@ -174,6 +180,8 @@ class ProviderServicer:
 
     @_guarded
     def ValidateDataResourceConfig(self, request: Message) -> Message:  # noqa: N802
+        from cleanroomsml_tf.plugin import values
+
         diags = Diagnostics()
         type_name = request.get("type_name", "")
         data_source = self._data_source(type_name, diags)
@@ -187,6 +195,9 @@ class ProviderServicer:
 
     @_guarded
     def ReadDataSource(self, request: Message) -> Message:  # noqa: N802
+        from cleanroomsml_tf.plugin import values
+        from cleanroomsml_tf.plugin.data_sources.common import ReadContext
+
         diags = Diagnostics()
         type_name = request.get("type_name", "")
         data_source = self._data_source(type_name, diags)
@@ -201,6 +212,8 @@ class ProviderServicer:
     # --- functions -----------------------------------------------------------------------------
     @_guarded
     def CallFunction(self, request: Message) -> Message:  # noqa: N802
+        from cleanroomsml_tf.plugin import values
+
         name = request.get("name", "")
         function = self._functions.get(name)
         if function is None:

@@ -23,8 +23,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleanroomsml_tf.output.atomic import atomic_write_text
-
 _VALIDITY_SECONDS = 30 * 24 * 3600
 _RENEW_BEFORE_SECONDS = 24 * 3600  # never hand Terraform a certificate about to expire
 _CACHE_NAME = "plugin-tls-v1.json"
@@ -113,6 +111,8 @@ def _store(path: Path, identity: Identity) -> None:
         "cert_der": base64.b64encode(identity.cert_der).decode(),
         "not_after": identity.not_after,
     })
+    from cleanroomsml_tf.output.atomic import atomic_write_text
+
     if not _private_directory(path.parent):
         return  # someone else's directory: this launch's key is not cached
     try:
