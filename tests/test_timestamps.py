@@ -54,7 +54,8 @@ def test_clients_of_our_sessions_use_it(emulator) -> None:
 
     timestamps.parse_timestamp = counting  # looked up when the session is made
     try:
-        resolver = Resolver(ClientSettings(endpoint_url=emulator.url))
+        # Settings no other test uses: a client of its own (clients are shared per settings).
+        resolver = Resolver(ClientSettings(endpoint_url=emulator.url, deadline=58.25))
         record = resolver.get_trained_model(ModelRef(CHURN, COLLABORATION, None))
     finally:
         timestamps.parse_timestamp = original
