@@ -28,6 +28,7 @@ import plugin_startup
 import synth_lookups
 import terraform_parallelism
 import terraform_plan
+import wire_grpc
 import wire_protobuf
 from harness import ERROR, MISSED, OK, Row
 
@@ -35,6 +36,7 @@ from harness import ERROR, MISSED, OK, Row
 BENCHMARKS: dict[str, Callable[..., list[Row]]] = {
     plugin_startup.NAME: plugin_startup.run,
     wire_protobuf.NAME: wire_protobuf.run,
+    wire_grpc.NAME: wire_grpc.run,
     lookup_overhead.NAME: lookup_overhead.run,
     describe_process.NAME: describe_process.run,
     drift_throughput.NAME: drift_throughput.run,
