@@ -81,6 +81,24 @@ def test_an_unknown_method_is_unimplemented_and_the_connection_lives_on(served):
         assert channel.unary_unary(ECHO)(b"still here", timeout=TIMEOUT) == b"still here"
 
 
+def test_an_unknown_bidirectional_stream_is_refused_while_the_client_still_sends(served):
+    release = threading.Event()
+
+    def requests():
+        yield b"first"
+        release.wait(TIMEOUT)  # the client's side stays open until the answer came
+
+    with served.channel() as channel:
+        call = channel.stream_stream("/plugin.GRPCBroker/StartStream")(requests(),
+                                                                       timeout=TIMEOUT)
+        with pytest.raises(grpc.RpcError) as raised:
+            list(call)
+        assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
+        # The client's side is still open, yet stop() finds no call left open.
+        assert served.server.stop(TIMEOUT)
+        release.set()
+
+
 def test_a_raising_handler_answers_internal_with_its_message(served):
     with served.channel() as channel:
         with pytest.raises(grpc.RpcError) as raised:

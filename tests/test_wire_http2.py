@@ -268,6 +268,27 @@ def test_a_reset_stream_is_not_answered_and_the_connection_goes_on(echo_server):
     client.close()
 
 
+def test_an_unknown_method_is_answered_before_the_client_ends_its_side(echo_server):
+    """go-plugin's client opens /plugin.GRPCBroker/StartStream (bidirectional) and keeps its
+    side open: with no handler, the answer comes at once, and the stream is reset (NO_ERROR)
+    so the client sends nothing more; the call is not left open (stop() need not wait)."""
+    client = RawClient(echo_server.socket_path)
+    client.send(http2.HEADERS, http2.END_HEADERS, 1,
+                client.request_headers("/plugin.GRPCBroker/StartStream"))
+    frame_type, flags, _, payload = client.read_until(http2.HEADERS)
+    assert flags & http2.END_STREAM  # trailers-only
+    assert _status(client.decoder.decode(payload)) == "12"
+    assert client.read_until(http2.RST_STREAM)[2:] == (1, struct.pack(">I", http2.NO_ERROR))
+    client.send(http2.DATA, 0, 1, frame_message(b"late"))  # in flight: ignored
+    client.send(http2.HEADERS, http2.END_HEADERS, 3, client.request_headers())
+    client.send(http2.DATA, http2.END_STREAM, 3, frame_message(b"next"))
+    _, body, _ = client.response(3)
+    assert body == frame_message(b"next")
+    # While the client's side of stream 1 is still open, stop() finds no call left open.
+    assert echo_server.server.stop(TIMEOUT)
+    client.close()
+
+
 def _goaway_code(client: RawClient) -> int:
     while True:
         try:

@@ -5,7 +5,9 @@ callable taking the request message and returning the response message, both as 
 handler may return ``None`` for a call that answers no message with status OK (go-plugin's
 server-streaming ``/plugin.GRPCStdio/StreamStdio``, which we never write to).
 
-Calls. A request is handled once the client has ended its stream. Each call runs on a thread of
+Calls. A request is handled once the client has ended its stream; a call to a path without a
+handler is answered as soon as its headers arrive (and its stream reset with NO_ERROR, so the
+client stops sending). Each call runs on a thread of
 its own, started on demand (Terraform reads ``-parallelism`` data sources at once, and a handler
 may wait seconds on the network): no pool caps concurrency. A path without a handler answers
 ``grpc-status`` 12 (UNIMPLEMENTED); a handler that raises answers 13 (INTERNAL) with the
@@ -193,7 +195,7 @@ class GrpcServer:
         else:
             transport = http2.SocketTransport(sock)
         connection = http2.Connection(
-            transport, self._on_request, self._tracker,
+            transport, self._on_request, self._tracker, on_open=self._on_open,
             stream_window=self._stream_window, connection_window=self._connection_window,
             max_body_size=self._max_message_size + 5,
         )
@@ -210,6 +212,15 @@ class GrpcServer:
                 self._connections.discard(connection)
 
     # ------------------------------------------------------------------ calls
+
+    def _on_open(self, connection: http2.Connection, stream: http2.Stream) -> None:
+        """Request headers without END_STREAM (on the reader thread): a call no handler will
+        take is answered now, as grpc-go does, not when (if ever) the client ends its side
+        (go-plugin's client opens the bidirectional ``/plugin.GRPCBroker/StartStream`` and keeps
+        it open; we serve no broker)."""
+        if stream.header(":method") != "POST" or stream.header(":path") not in self._handlers:
+            stream.dispatched = True
+            self._on_request(connection, stream)
 
     def _on_request(self, connection: http2.Connection, stream: http2.Stream) -> None:
         """A complete request (on the reader thread): answer problems at once, else start the

@@ -3,7 +3,9 @@
 Threads. One reader thread per connection runs :meth:`Connection.serve`: it reads and handles
 every frame, answers SETTINGS, PING and flow control itself, and hands each complete request (a
 stream whose peer has ended it) to the ``on_request`` callback. Any number of other threads
-answer requests through :meth:`Connection.respond` at once. Every write goes through one write
+answer requests through :meth:`Connection.respond` at once. An optional ``on_open`` callback
+sees a stream as soon as its headers arrive (while the peer may still be sending its body), to
+refuse it at once. Every write goes through one write
 lock (frames of a header block stay contiguous; header blocks are encoded under it, so a table
 size update precedes every later block). Stream state and both send windows sit under one
 condition (``_state``); a thread whose response exceeds the peer's windows waits on it, without
@@ -173,6 +175,7 @@ class Connection:
         on_request: Callable[[Connection, Stream], None],
         tracker: CallTracker | None = None,
         *,
+        on_open: Callable[[Connection, Stream], None] | None = None,
         stream_window: int = STREAM_WINDOW,
         connection_window: int = CONNECTION_WINDOW,
         max_body_size: int = 64 * 1024 * 1024,
@@ -180,6 +183,7 @@ class Connection:
     ) -> None:
         self.transport = transport
         self._on_request = on_request
+        self._on_open = on_open
         self._tracker = tracker or CallTracker()
         self._stream_window = stream_window  # what we advertise: INITIAL_WINDOW_SIZE
         self._connection_window = max(connection_window, DEFAULT_WINDOW)
@@ -350,6 +354,8 @@ class Connection:
         self._tracker.opened()
         if flags & END_STREAM:
             self._end_request(stream)
+        elif self._on_open is not None:
+            self._on_open(self, stream)  # may answer at once (it then sets ``dispatched``)
 
     def _on_data(self, flags: int, stream_id: int, payload: bytes) -> None:
         if stream_id == 0:
@@ -384,8 +390,8 @@ class Connection:
 
     def _end_request(self, stream: Stream) -> None:
         stream.end_remote = True
-        if stream.reset:
-            return
+        if stream.reset or stream.dispatched:
+            return  # reset, or answered when it opened
         stream.dispatched = True
         self._on_request(self, stream)
 
