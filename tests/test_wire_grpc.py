@@ -15,6 +15,7 @@ from concurrent import futures
 import grpc
 import pytest
 
+from cleanroomsml_tf.plugin.wire.grpc import Workers
 from tests.support.wire import serve
 
 TIMEOUT = 60  # seconds; only so that a broken server fails a test instead of hanging it
@@ -264,3 +265,43 @@ def test_concurrent_channels_each_get_their_own_answers(served):
     finally:
         for channel in channels:
             channel.close()
+
+
+def _wait_until(condition, timeout: float = TIMEOUT) -> bool:
+    done = threading.Event()
+    while not condition():
+        if done.wait(0.01) or timeout <= 0:
+            return False
+        timeout -= 0.01
+    return True
+
+
+def test_call_threads_are_reused_when_idle_and_never_capped():
+    workers = Workers()
+    release = threading.Event()
+    running = threading.Semaphore(0)
+
+    def task() -> None:
+        running.release()
+        assert release.wait(TIMEOUT)
+
+    for _ in range(3):
+        workers.submit(task)
+    for _ in range(3):  # all three run at once: a busy thread never delays a new task
+        assert running.acquire(timeout=TIMEOUT)
+    assert workers.started == 3
+    release.set()
+    assert _wait_until(lambda: workers.idle == 3)
+    for _ in range(3):
+        workers.submit(task)
+    for _ in range(3):
+        assert running.acquire(timeout=TIMEOUT)
+    assert workers.started == 3  # the idle threads took the new tasks
+
+
+def test_idle_call_threads_end_after_their_idle_time():
+    workers = Workers(idle_seconds=0.05)
+    ran_on: list[threading.Thread] = []
+    workers.submit(lambda: ran_on.append(threading.current_thread()))
+    assert _wait_until(lambda: ran_on and not ran_on[0].is_alive())
+    assert workers.idle == 0

@@ -7,11 +7,12 @@ server-streaming ``/plugin.GRPCStdio/StreamStdio``, which we never write to).
 
 Calls. A request is handled once the client has ended its stream; a call to a path without a
 handler is answered as soon as its headers arrive (and its stream reset with NO_ERROR, so the
-client stops sending). Each call runs on a thread of
-its own, started on demand (Terraform reads ``-parallelism`` data sources at once, and a handler
-may wait seconds on the network): no pool caps concurrency. A path without a handler answers
-``grpc-status`` 12 (UNIMPLEMENTED); a handler that raises answers 13 (INTERNAL) with the
-exception as ``grpc-message`` (percent-encoded per the gRPC spec); neither harms the connection.
+client stops sending). Each call runs on a thread of its own (Terraform reads
+``-parallelism`` data sources at once, and a handler may wait seconds on the network): an idle
+thread from earlier calls, else a new one (:class:`Workers`); nothing caps concurrency. A
+path without a handler answers ``grpc-status`` 12 (UNIMPLEMENTED); a handler that raises
+answers 13 (INTERNAL) with the exception as ``grpc-message`` (percent-encoded per the gRPC
+spec); neither harms the connection.
 A compressed message answers 12: we never advertise a ``grpc-encoding``. A request that is not
 exactly one message answers 13; one above ``max_message_size`` answers 8 (RESOURCE_EXHAUSTED).
 ``grpc-timeout`` is not enforced here: the client enforces its deadline and resets the stream.
@@ -52,6 +53,53 @@ OK, INTERNAL, UNIMPLEMENTED, RESOURCE_EXHAUSTED = 0, 13, 12, 8
 MAX_MESSAGE_SIZE = 256 * 1024 * 1024
 _MAX_STATUS_MESSAGE = 2000  # characters of grpc-message kept (a header, not a log)
 _RESPONSE_HEADERS = [(":status", "200"), ("content-type", "application/grpc")]
+_IDLE_WORKER_SECONDS = 60.0
+
+
+class Workers:
+    """Threads for calls, started on demand and never capped: a task goes to an idle thread
+    when there is one, else to a new thread. Idle threads wait for work, and end after
+    ``idle_seconds`` without any.
+
+    Why not a thread per call: ``Thread.start`` waits until the new thread runs, so the
+    reader thread would stall at each call while the new thread holds the GIL; handing a
+    task to a waiting thread is a notify."""
+
+    def __init__(self, idle_seconds: float = _IDLE_WORKER_SECONDS) -> None:
+        self._idle_seconds = idle_seconds
+        self._cond = threading.Condition()
+        self._tasks: list[tuple[Callable[..., None], tuple[object, ...]]] = []
+        self._idle = 0  # threads waiting in _work
+        self.started = 0  # threads started so far (for tests and benchmarks)
+
+    @property
+    def idle(self) -> int:
+        """Threads waiting for work."""
+        with self._cond:
+            return self._idle
+
+    def submit(self, function: Callable[..., None], *args: object) -> None:
+        with self._cond:
+            self._tasks.append((function, args))
+            if self._idle >= len(self._tasks):
+                self._cond.notify()
+                return
+            self.started += 1
+        threading.Thread(target=self._work, name="grpc-call", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                while not self._tasks:
+                    self._idle += 1
+                    try:
+                        self._cond.wait(self._idle_seconds)
+                    finally:
+                        self._idle -= 1
+                    if not self._tasks:
+                        return  # idle for long enough (or woken without work): end
+                function, args = self._tasks.pop(0)
+            function(*args)  # never raises: a call's function answers every error itself
 
 
 def percent_encode(message: str) -> str:
@@ -70,6 +118,9 @@ def _trailers(status: int, message: str = "") -> list[tuple[str, str]]:
     if message:
         trailers.append(("grpc-message", percent_encode(message[:_MAX_STATUS_MESSAGE])))
     return trailers
+
+
+_INCOMPLETE = _trailers(INTERNAL, "the handler did not complete")
 
 
 def parse_request(body: bytes | bytearray) -> bytes | tuple[int, str]:
@@ -106,6 +157,7 @@ class GrpcServer:
         self._stream_window = stream_window
         self._connection_window = connection_window
         self._tracker = http2.CallTracker()
+        self._workers = Workers()
         self._lock = threading.Lock()
         self._connections: set[http2.Connection] = set()
         self._listener: socket.socket | None = None
@@ -250,12 +302,11 @@ class GrpcServer:
             self._finish(connection, stream, _RESPONSE_HEADERS + _trailers(status, text), b"",
                          None)
             return
-        threading.Thread(target=self._call, args=(connection, stream, handler, message),
-                         name=f"grpc {path}", daemon=True).start()
+        self._workers.submit(self._call, connection, stream, handler, message)
 
     def _call(self, connection: http2.Connection, stream: http2.Stream, handler: Handler,
               message: bytes) -> None:
-        body, trailers = b"", _trailers(INTERNAL, "the handler did not complete")
+        body, trailers = b"", _INCOMPLETE
         try:
             result = handler(message)
             if result is not None and not isinstance(result, bytes | bytearray):
