@@ -18,8 +18,11 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from pathlib import Path
 from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SERVICE_NAME = "cleanroomsml"
 GET_OPERATION = "GetCollaborationTrainedModel"
@@ -141,6 +144,8 @@ def render_constraints(data: dict[str, Any]) -> str:
 
 def generated_path() -> Path:
     """Where the generated module lives (next to this one)."""
+    from pathlib import Path  # here: validation (the plugin's launches) never needs it
+
     return Path(__file__).with_name("service_constraints.py")
 
 

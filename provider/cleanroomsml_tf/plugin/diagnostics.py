@@ -13,14 +13,14 @@ detail is the exception's type and message, and the traceback goes to the log (s
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from cleanroomsml_tf.model.errors import CleanroomsmlTfError, InvalidInputError
+from cleanroomsml_tf.plugin.logs import get_logger
 
-log = logging.getLogger("cleanroomsml_tf.plugin")
+log = get_logger("cleanroomsml_tf.plugin")
 
 AttributePath = Sequence[str | tuple[str | int]]
 

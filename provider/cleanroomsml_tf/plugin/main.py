@@ -59,10 +59,11 @@ def exit_now(status: int) -> NoReturn:
     """Flush and close the log handlers and standard streams, then end the process without
     the interpreter's teardown (no module garbage collection, no atexit: nothing of ours
     needs them once the server has stopped)."""
-    import logging
-
-    logging.getLogger("cleanroomsml_tf.plugin.main").debug("server stopped; exiting (%d)", status)
-    logging.shutdown()  # flushes and closes every handler (stderr: Terraform's log)
+    logging = sys.modules.get("logging")  # not imported at all by a launch that logged nothing
+    if logging is not None:
+        logging.getLogger("cleanroomsml_tf.plugin.main").debug("server stopped; exiting (%d)",
+                                                               status)
+        logging.shutdown()  # flushes and closes every handler (stderr: Terraform's log)
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
             if stream is not None:

@@ -121,6 +121,9 @@ class CleanroomsmlProvider:
         if not settings.verify_tls:
             diags.add_warning("TLS certificate verification is off",
                               insecure_warning(settings.endpoint_url))
+        from cleanroomsml_tf.plugin.logs import configure_libraries
+
+        configure_libraries()  # before botocore, which logs, is imported
         from cleanroomsml_tf.aws.resolver import Resolver
 
         resolver = Resolver(settings)
@@ -143,6 +146,9 @@ class CleanroomsmlProvider:
     @property
     def resolver(self) -> Resolver:
         """The shared resolver; an unconfigured provider uses the AWS defaults."""
+        from cleanroomsml_tf.plugin.logs import configure_libraries
+
+        configure_libraries()  # before botocore, which logs, is imported
         from cleanroomsml_tf.aws.resolver import Resolver
         from cleanroomsml_tf.aws.settings import ClientSettings
 

@@ -10,19 +10,19 @@ once, any number the user sets).
 
 from __future__ import annotations
 
-import logging
+import contextlib
 import os
-import shutil
 import signal
 import socket
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-log = logging.getLogger("cleanroomsml_tf.plugin.server")
+from cleanroomsml_tf.plugin.logs import get_logger
+
+log = get_logger("cleanroomsml_tf.plugin.server")
 
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
@@ -104,13 +104,48 @@ _MAX_SOCKET_PATH = 100
 
 def socket_location() -> tuple[str, str]:
     """(private directory, socket path): in TMPDIR, or /tmp when TMPDIR is too deep for a socket."""
-    directory = tempfile.mkdtemp(prefix="crml-")  # honours TMPDIR
+    directory = private_directory()
     socket_path = os.path.join(directory, "p.sock")
     if len(socket_path.encode()) > _MAX_SOCKET_PATH and os.path.isdir("/tmp"):
         os.rmdir(directory)
-        directory = tempfile.mkdtemp(prefix="crml-", dir="/tmp")
+        directory = private_directory("/tmp")
         socket_path = os.path.join(directory, "p.sock")
     return directory, socket_path
+
+
+def private_directory(root: str | None = None) -> str:
+    """A new directory only we can enter (0700, random name ``crml-...``), in ``root``, or else
+    in the first usable of ``$TMPDIR``, ``$TEMP``, ``$TMP``, /tmp, /var/tmp, /usr/tmp (the
+    order of ``tempfile.gettempdir``; ``tempfile`` itself is not imported: with the ``random``
+    and ``shutil`` it brings, it costs every launch more than this function does)."""
+    roots = [root] if root else [os.environ.get("TMPDIR"), os.environ.get("TEMP"),
+                                 os.environ.get("TMP"), "/tmp", "/var/tmp", "/usr/tmp"]
+    problem: OSError | None = None
+    for base in filter(None, roots):
+        for _ in range(8):  # a name taken (by chance) is retried; any other failure: next root
+            path = os.path.join(base, "crml-" + os.urandom(6).hex())
+            try:
+                os.mkdir(path, 0o700)
+                return path
+            except FileExistsError:
+                continue
+            except OSError as error:
+                problem = error
+                break
+    raise OSError(f"no usable directory for the plugin's socket ({problem})")
+
+
+def remove_directory(directory: str) -> None:
+    """Remove the private directory and the files in it (the socket); errors ignored."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(directory, name))
+    with contextlib.suppress(OSError):
+        os.rmdir(directory)
 
 
 def write_handshake(line: str, handshake_fd: int | None) -> None:
@@ -175,7 +210,7 @@ def serve(provider: Any, handshake_fd: int | None = None) -> int:
         server.stop(grace=STOP_GRACE_S)
         return 0
     finally:
-        shutil.rmtree(directory, ignore_errors=True)
+        remove_directory(directory)
 
 
 def _tls(directory: str) -> tuple[Any, str]:

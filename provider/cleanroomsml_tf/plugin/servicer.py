@@ -16,17 +16,17 @@ resources (and treats as "none" for the optional ones such as GetResourceIdentit
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from cleanroomsml_tf.plugin.diagnostics import Diagnostics
+from cleanroomsml_tf.plugin.logs import get_logger
 
 # ``values`` (msgpack) and the data source modules are imported by the handlers that need them,
 # not here: the servicer is built before the handshake, and a schema-only launch never decodes a
 # value.
 
-log = logging.getLogger("cleanroomsml_tf.plugin.servicer")
+log = get_logger("cleanroomsml_tf.plugin.servicer")
 
 INTERNAL_ERROR = "Internal error in the cleanroomsml provider"
 SERVICE = "tfplugin6.Provider"

@@ -21,7 +21,10 @@ import os
 import stat
 import time
 from dataclasses import dataclass
-from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from os import PathLike
 
 _VALIDITY_SECONDS = 30 * 24 * 3600
 _RENEW_BEFORE_SECONDS = 24 * 3600  # never hand Terraform a certificate about to expire
@@ -43,15 +46,18 @@ class Identity:
         return base64.b64encode(self.cert_der).decode().rstrip("=")
 
 
-def cache_path() -> Path:
+# os.path, not pathlib: this runs before every handshake, and pathlib (with the urllib.parse and
+# ipaddress it imports) is not otherwise needed by a launch that only answers the schema.
+def cache_path() -> str:
     """Where the identity is cached."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cleanroomsml-tf" / _CACHE_NAME
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "cleanroomsml-tf", _CACHE_NAME)
 
 
-def load_or_create(path: Path | None = None, now: float | None = None) -> Identity:
+def load_or_create(path: str | PathLike[str] | None = None,
+                   now: float | None = None) -> Identity:
     """The cached identity when still valid for a day, else a new one (cached atomically)."""
-    path = path or cache_path()
+    path = os.fspath(path) if path is not None else cache_path()
     now = time.time() if now is None else now
     identity = _load(path)
     if identity is not None and identity.not_after - now > _RENEW_BEFORE_SECONDS:
@@ -61,12 +67,12 @@ def load_or_create(path: Path | None = None, now: float | None = None) -> Identi
     return identity
 
 
-def _private(path: Path) -> bool:
+def _private(path: str) -> bool:
     """True when ``path`` is a regular file owned by us, mode 0600 (or stricter), in a directory
     owned by us, mode 0700 (or stricter); symlinks are not followed."""
     uid = os.geteuid()
     try:
-        directory, file = os.lstat(path.parent), os.lstat(path)
+        directory, file = os.lstat(os.path.dirname(path)), os.lstat(path)
     except OSError:
         return False
     return (stat.S_ISDIR(directory.st_mode) and directory.st_uid == uid
@@ -74,10 +80,10 @@ def _private(path: Path) -> bool:
             and stat.S_ISREG(file.st_mode) and file.st_uid == uid and file.st_mode & 0o077 == 0)
 
 
-def _private_directory(directory: Path) -> bool:
+def _private_directory(directory: str) -> bool:
     """Make ``directory`` (ours) 0700, creating it if needed; False when it is not ours."""
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.makedirs(directory, mode=0o700, exist_ok=True)
         info = os.lstat(directory)
         if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
             return False
@@ -88,11 +94,12 @@ def _private_directory(directory: Path) -> bool:
     return True
 
 
-def _load(path: Path) -> Identity | None:
+def _load(path: str) -> Identity | None:
     if not _private(path):
         return None  # missing, or others could read (or have planted) it: a new key
     try:
-        data = json.loads(path.read_text())
+        with open(path, encoding="utf-8") as file:
+            data = json.load(file)
         return Identity(
             key_pem=data["key_pem"].encode(),
             cert_pem=data["cert_pem"].encode(),
@@ -103,7 +110,7 @@ def _load(path: Path) -> Identity | None:
         return None  # missing or damaged cache: regenerate
 
 
-def _store(path: Path, identity: Identity) -> None:
+def _store(path: str, identity: Identity) -> None:
     """Write atomically, owner-only (it holds the private key): parallel launches may race."""
     payload = json.dumps({
         "key_pem": identity.key_pem.decode(),
@@ -113,11 +120,11 @@ def _store(path: Path, identity: Identity) -> None:
     })
     from cleanroomsml_tf.output.atomic import atomic_write_text
 
-    if not _private_directory(path.parent):
+    if not _private_directory(os.path.dirname(path)):
         return  # someone else's directory: this launch's key is not cached
     try:
-        if path.is_symlink():
-            path.unlink()  # write our own file, not through a link someone else planted
+        if os.path.islink(path):
+            os.unlink(path)  # write our own file, not through a link someone else planted
         atomic_write_text(path, payload, mode=0o600)
     except OSError:
         pass  # a read-only HOME only costs the next launch a new key
