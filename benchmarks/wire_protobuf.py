@@ -75,9 +75,9 @@ def message_rows(rounds: int) -> list[Row]:
     from cleanroomsml_tf.plugin.servicer import ProviderServicer
     from cleanroomsml_tf.plugin.wire import protobuf
 
-    schema = ProviderServicer(CleanroomsmlProvider()).GetProviderSchema(
-        pb.GetProviderSchema.Request(), None)
-    schema_dict = protobuf.decode("GetProviderSchema.Response", schema.SerializeToString())
+    schema_dict = ProviderServicer(CleanroomsmlProvider()).GetProviderSchema({})
+    schema = pb.GetProviderSchema.Response.FromString(
+        protobuf.encode("GetProviderSchema.Response", schema_dict))
     config = (b"\x83\xb1trained_model_arn\xd9\x7c" + b"a" * 124
               + b"\xa4name\xc0\xb0allowed_statuses\xc0")
     request = pb.ReadDataSource.Request(
