@@ -18,7 +18,7 @@ from cleanroomsml_tf.aws.resolver import Resolver
 from cleanroomsml_tf.aws.settings import ClientSettings
 from cleanroomsml_tf.model import record
 from cleanroomsml_tf.model.identifiers import ModelRef
-from tests.support.example_ids import CHURN_V1, CHURN_V2, COLLABORATION
+from tests.support.example_ids import ACCOUNT, CHURN, CHURN_V1, CHURN_V2, COLLABORATION
 from tests.support.terraform import REQUIRED_PROVIDERS
 
 pytestmark = pytest.mark.terraform
@@ -151,8 +151,13 @@ def test_apply_hcl_and_json(terraform_binary, make_terraform, emulator, example_
 
 
 def test_validate_names_the_bad_attribute(terraform_binary, make_terraform) -> None:
-    """Bad identifiers and regex are caught by ``terraform validate``, on their attributes."""
+    """Bad identifiers and regex, ``name`` together with ``trained_model_arn``, and (Terraform
+    >= 1.6, which passes the known prefix of a template as a refined unknown) an ARN prefix no
+    ARN can start with: all caught by ``terraform validate``, on their attributes."""
     config = REQUIRED_PROVIDERS + provider_block("http://127.0.0.1:1") + f"""
+variable "region"  {{ default = "us-east-1" }}
+variable "account" {{ default = "{ACCOUNT}" }}
+
 data "cleanroomsml_collaboration_trained_model" "bad" {{
   trained_model_arn        = "not-an-arn"
   collaboration_identifier = "{COLLABORATION}"
@@ -162,12 +167,24 @@ data "cleanroomsml_collaboration_trained_models" "bad" {{
   collaboration_identifier = "NOT-A-UUID"
   name_regex               = "churn("
 }}
+
+data "cleanroomsml_collaboration_trained_model" "name_and_arn" {{
+  name                     = "churn-predictor"
+  trained_model_arn        = "{CHURN}"
+  collaboration_identifier = "{COLLABORATION}"
+}}
+
+data "cleanroomsml_collaboration_trained_model" "impossible_prefix" {{
+  trained_model_arn        = "arn:aws:cleanrooms:${{var.region}}:${{var.account}}:x"
+  collaboration_identifier = "{COLLABORATION}"
+}}
 """
     tf = make_terraform(terraform_binary, files={"main.tf": config})
     tf.init()
     result = tf.run("validate", check=False)
     output = result.stdout + result.stderr
-    assert result.returncode != 0
+    flat = " ".join(output.split())  # undo Terraform's line wrapping
+    assert result.returncode == 1
     assert_clean(output)
     assert "Invalid input" in output
     # The snippet under each diagnostic is the attribute's own line: the path reached Terraform.
@@ -176,11 +193,25 @@ data "cleanroomsml_collaboration_trained_models" "bad" {{
     assert 'collaboration_identifier = "NOT-A-UUID"' in output
     assert 'name_regex               = "churn("' in output
 
+    assert "Error: Invalid Attribute Combination" in flat
+    assert ("exactly one of trained_model_arn or name may be set, not trained_model_arn and "
+            "name") in flat
+
+    impossible = ("invalid trained_model_arn: it starts with 'arn:aws:cleanrooms:', which no "
+                  "valid value starts with; expected arn:aws:cleanrooms-ml:REGION:ACCOUNT:"
+                  "membership/UUID/trained-model/ID")
+    if terraform_binary.supports("refined_unknowns"):
+        assert impossible in flat
+        assert 'trained_model_arn        = "arn:aws:cleanrooms:${var.region}' in output
+    else:  # the whole template is unknown at validate: nothing to check yet
+        assert impossible not in flat
+
 
 def test_plan_failures_are_readable(
     terraform_binary, make_terraform, emulator, example_data
 ) -> None:
-    """Missing model, disallowed status, unreachable endpoint: one diagnostic each, no trace."""
+    """Missing model (by ARN and by a ``name`` from a variable), disallowed status, unreachable
+    endpoint: one diagnostic each, no trace."""
     churn, ltv = arn_of(example_data, "churn-predictor"), arn_of(example_data, "ltv-regressor")
     missing = churn.rsplit("/", 1)[0] + "/0badc0de-0000-4000-8000-000000000000"
     down = f"http://127.0.0.1:{closed_port()}"
@@ -204,11 +235,20 @@ data "cleanroomsml_collaboration_trained_model" "down" {{
   trained_model_arn        = "{churn}"
   collaboration_identifier = "{COLLABORATION}"
 }}
+
+variable "model_name" {{
+  type = string
+}}
+
+data "cleanroomsml_collaboration_trained_model" "by_name" {{
+  name                     = var.model_name
+  collaboration_identifier = "{COLLABORATION}"
+}}
 """
     )
     tf = make_terraform(terraform_binary, files={"main.tf": config})
     tf.init()
-    result = tf.run("plan", "-input=false", check=False)
+    result = tf.run("plan", "-input=false", "-var", "model_name=nope", check=False)
     output = " ".join((result.stdout + result.stderr).split())  # undo Terraform's line wrapping
     assert result.returncode != 0
     assert_clean(output)
@@ -218,3 +258,4 @@ data "cleanroomsml_collaboration_trained_model" "down" {{
     assert "has status CREATE_IN_PROGRESS, but only ACTIVE is allowed" in output
     assert "Error: Endpoint unreachable" in output
     assert down in output
+    assert f"no trained model named 'nope' in collaboration {COLLABORATION}" in output

@@ -364,6 +364,14 @@ def test_every_pattern_applies(
         ours = schemas["registry.terraform.io/cleanroomsml-tf/cleanroomsml"]
         assert list(ours["functions"]) == ["parse_trained_model_arn"]
     output = " ".join((applied.stdout + applied.stderr).split())
+    # apply prints its plan first: an ARN not known until apply defers the read.
+    deferred = ["after_null_resource"] + (
+        ["after_terraform_data"] if "after_terraform_data" in names else [])
+    for name in deferred:
+        assert (f"data.cleanroomsml_collaboration_trained_model.{name} will be read during "
+                "apply") in output, name
+    assert ("data.cleanroomsml_collaboration_trained_model.from_variables will be read"
+            not in output)  # known at plan: read then, not deferred
     if "check_block" in names:
         # A failed check is a warning: apply went through (above) and says why.
         assert "Warning: Check block assertion failed" in output
