@@ -78,7 +78,6 @@ class ProviderServicer:
 
     def __init__(self, provider: Any) -> None:
         self.provider = provider
-        self._schema_response: bytes | None = None
 
     # Built on first use, not in __init__: the servicer exists before the handshake, and the
     # data source and function modules need not load until Terraform asks about them.
@@ -99,11 +98,14 @@ class ProviderServicer:
 
     def call(self, method: str, request: bytes) -> bytes:
         """Decode ``request``, run the handler of ``method``, encode its response."""
+        if method == "GetProviderSchema":
+            # Generated from the same handler (schema.py); no request field changes it.
+            from cleanroomsml_tf.plugin.schema_response import RESPONSE
+
+            return RESPONSE
         from cleanroomsml_tf.plugin.wire import protobuf
         from cleanroomsml_tf.plugin.wire.tfplugin6 import METHODS
 
-        if method == "GetProviderSchema" and self._schema_response is not None:
-            return self._schema_response  # the same bytes for every ask in a process
         request_type, response_type = METHODS[f"/{SERVICE}/{method}"][:2]
         try:
             message = protobuf.decode(request_type, request)
@@ -113,10 +115,17 @@ class ProviderServicer:
                                       f"malformed {method} request: {error}")
         else:
             response = getattr(self, method)(message)
-        data = protobuf.encode(response_type, response)
-        if method == "GetProviderSchema" and not response.get("diagnostics"):
-            self._schema_response = data
-        return data
+        return protobuf.encode(response_type, response)
+
+    def build_schema_response(self) -> bytes:
+        """The encoded GetProviderSchema response, built from the tables (what
+        ``schema_response.py`` holds)."""
+        from cleanroomsml_tf.plugin.wire import protobuf
+
+        response = self.GetProviderSchema({})
+        if response.get("diagnostics"):
+            raise RuntimeError(f"the schema has diagnostics: {response['diagnostics']}")
+        return protobuf.encode("GetProviderSchema.Response", response)
 
     # --- metadata and schema -------------------------------------------------------------------
     @_guarded
