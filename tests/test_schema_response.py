@@ -1,5 +1,6 @@
 """The GetProviderSchema response is served from the generated plugin/schema_response.py: it must
-be exactly what the tables build now (regenerate: ``python -m cleanroomsml_tf.plugin.schema``)."""
+be exactly what the tables build now
+(regenerate: ``python -m cleanroomsml_tf.plugin.schema_codegen``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 
 from tf.gen import tfplugin_pb2 as pb
 
-from cleanroomsml_tf.plugin import schema
+from cleanroomsml_tf.plugin import schema_codegen as schema
 from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
 from cleanroomsml_tf.plugin.schema_response import RESPONSE
 from cleanroomsml_tf.plugin.servicer import ProviderServicer
@@ -17,13 +18,14 @@ from cleanroomsml_tf.plugin.servicer import ProviderServicer
 def test_the_generated_response_is_current() -> None:
     servicer = ProviderServicer(CleanroomsmlProvider())
     assert servicer.build_schema_response() == RESPONSE, (
-        "plugin/schema_response.py is out of date: run `python -m cleanroomsml_tf.plugin.schema`")
+        "plugin/schema_response.py is out of date: "
+        "run `python -m cleanroomsml_tf.plugin.schema_codegen`")
     assert servicer.call("GetProviderSchema", b"") == RESPONSE
 
 
-def test_check_command_says_current_and_fails_on_a_stale_file(tmp_path, monkeypatch) -> None:
-    result = subprocess.run([sys.executable, "-m", "cleanroomsml_tf.plugin.schema", "--check"],
-                            capture_output=True, text=True, timeout=120, check=False)
+def test_check_command_says_current_and_fails_on_a_stale_file(monkeypatch) -> None:
+    command = [sys.executable, "-m", "cleanroomsml_tf.plugin.schema_codegen", "--check"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert (result.returncode, result.stdout.strip()) == (0, "schema_response.py: current")
     monkeypatch.setattr(schema, "render_schema_response", lambda: "something else\n")
     assert schema.main(["--check"]) == 1
