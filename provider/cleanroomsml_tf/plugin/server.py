@@ -17,10 +17,13 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
 
 from cleanroomsml_tf.plugin.logs import get_logger
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not needed to serve (it costs a launch ~5 ms to import)
+    from collections.abc import Callable
+    from typing import Any
 
 log = get_logger("cleanroomsml_tf.plugin.server")
 

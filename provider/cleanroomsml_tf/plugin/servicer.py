@@ -16,11 +16,17 @@ resources (and treats as "none" for the optional ones such as GetResourceIdentit
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any
 
-from cleanroomsml_tf.plugin.diagnostics import Diagnostics
 from cleanroomsml_tf.plugin.logs import get_logger
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing and the diagnostics (dataclasses) are not needed to serve the schema
+    from collections.abc import Callable
+    from typing import Any
+
+    from cleanroomsml_tf.plugin.diagnostics import Diagnostics
+
+    Message = dict[str, Any]
 
 # ``values`` (msgpack) and the data source modules are imported by the handlers that need them,
 # not here: the servicer is built before the handshake, and a schema-only launch never decodes a
@@ -30,10 +36,16 @@ log = get_logger("cleanroomsml_tf.plugin.servicer")
 
 INTERNAL_ERROR = "Internal error in the cleanroomsml provider"
 SERVICE = "tfplugin6.Provider"
-Message = dict[str, Any]
 
 # Where a response carries an error, for the methods whose response has no ``diagnostics``.
 _ERROR_FIELDS = {"CallFunction": "error", "StopProvider": "Error"}
+
+
+def _diagnostics() -> Diagnostics:
+    """A new, empty :class:`~cleanroomsml_tf.plugin.diagnostics.Diagnostics`."""
+    from cleanroomsml_tf.plugin.diagnostics import Diagnostics
+
+    return Diagnostics()
 
 
 def error_response(method: str, summary: str, detail: str) -> Message:
@@ -44,7 +56,7 @@ def error_response(method: str, summary: str, detail: str) -> Message:
         return {"error": {"text": f"{summary}: {detail}"}}
     if field == "Error":
         return {"Error": f"{summary}: {detail}"}
-    return {"diagnostics": Diagnostics().add_error(summary, detail).to_messages()}
+    return {"diagnostics": _diagnostics().add_error(summary, detail).to_messages()}
 
 
 def _guarded(method: Callable[..., Message]) -> Callable[..., Message]:
@@ -140,7 +152,7 @@ class ProviderServicer:
     @_guarded
     def GetProviderSchema(self, request: Message) -> Message:  # noqa: N802
         """Provider, data source and function schemas."""
-        diags = Diagnostics()
+        diags = _diagnostics()
         return {
             "provider": self.provider.get_provider_schema(diags).to_message(),
             "provider_meta": _EMPTY_SCHEMA,
@@ -162,7 +174,7 @@ class ProviderServicer:
     def ValidateProviderConfig(self, request: Message) -> Message:  # noqa: N802
         from cleanroomsml_tf.plugin import values
 
-        diags = Diagnostics()
+        diags = _diagnostics()
         self.provider.validate_config(diags, values.decode(request.get("config")).value)
         return {"diagnostics": diags.to_messages()}
 
@@ -170,7 +182,7 @@ class ProviderServicer:
     def ConfigureProvider(self, request: Message) -> Message:  # noqa: N802
         from cleanroomsml_tf.plugin import values
 
-        diags = Diagnostics()
+        diags = _diagnostics()
         self.provider.configure_provider(diags, values.decode(request.get("config")).value)
         return {"diagnostics": diags.to_messages()}
 
@@ -191,7 +203,7 @@ class ProviderServicer:
     def ValidateDataResourceConfig(self, request: Message) -> Message:  # noqa: N802
         from cleanroomsml_tf.plugin import values
 
-        diags = Diagnostics()
+        diags = _diagnostics()
         type_name = request.get("type_name", "")
         data_source = self._data_source(type_name, diags)
         if data_source is not None:
@@ -207,7 +219,7 @@ class ProviderServicer:
         from cleanroomsml_tf.plugin import values
         from cleanroomsml_tf.plugin.data_sources.common import ReadContext
 
-        diags = Diagnostics()
+        diags = _diagnostics()
         type_name = request.get("type_name", "")
         data_source = self._data_source(type_name, diags)
         state = None
