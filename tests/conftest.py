@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.support.tls",
     "tests.support.venvs",
     "tests.support.hypothesis_profiles",
+    "tests.support.parallel",
 ]
 
 
