@@ -1,8 +1,9 @@
 """botocore sessions: shared config and credentials files, profile, region, assume-role.
 
 Only botocore's public session API (``set_config_variable``, ``get_scoped_config``,
-``register_component``, ``get_component``, ``create_client``). Sessions are not thread-safe, so
-they never leave :mod:`cleanroomsml_tf.aws` (the shared client built from one is).
+``register_component``, ``lazy_register_component``, ``get_component``, ``create_client``).
+Sessions are not thread-safe, so they never leave :mod:`cleanroomsml_tf.aws` (the shared client
+built from one is).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ def session(settings: ClientSettings) -> Any:
     from cleanroomsml_tf.aws import timestamps
 
     core = botocore.session.Session()
-    core.register_component("data_loader", client_services_loader(
+    # Lazily, as botocore registers its own: reading ``data_path`` resolves the profile, which
+    # must fail below, by name (profile_not_found), not here.
+    core.lazy_register_component("data_loader", lambda: client_services_loader(
         core.get_config_variable("data_path")))
     timestamps.install(core)
     if settings.shared_config_files:
