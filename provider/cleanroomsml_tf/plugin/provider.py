@@ -56,6 +56,17 @@ def warm_up(resolver: Resolver) -> None:
     threading.Thread(target=build, name="client-warm-up", daemon=True).start()
 
 
+def resume_garbage_collection() -> None:
+    """Turn the cyclic garbage collector back on (``plugin.main`` turns it off for start-up),
+    after moving everything alive now (modules, the client) out of its reach for good: the reads
+    that follow only pay for their own garbage. Idempotent."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 class CleanroomsmlProvider:
     """The ``cleanroomsml`` provider: its schema, data sources, functions and configuration."""
 
@@ -108,6 +119,12 @@ class CleanroomsmlProvider:
 
     def configure_provider(self, diags: Diagnostics, config: Mapping[str, Any] | None) -> None:
         """Build the one resolver every data source read of this process shares."""
+        try:
+            self._configure(diags, config)
+        finally:
+            resume_garbage_collection()
+
+    def _configure(self, diags: Diagnostics, config: Mapping[str, Any] | None) -> None:
         from cleanroomsml_tf.aws.settings import insecure_warning
         from cleanroomsml_tf.model.errors import ConfigurationError
         from cleanroomsml_tf.plugin.config import has_unknown, settings_from_config
