@@ -259,3 +259,26 @@ data "cleanroomsml_collaboration_trained_model" "by_name" {{
     assert "Error: Endpoint unreachable" in output
     assert down in output
     assert f"no trained model named 'nope' in collaboration {COLLABORATION}" in output
+
+
+def test_plan_and_apply_without_plugin_tls(terraform_binary, make_terraform, emulator,
+                                           example_data) -> None:
+    """TF_DISABLE_PLUGIN_TLS=1: Terraform hands no client certificate and dials the plugin in
+    plaintext; the plugin serves h2c (plugin/wire) and the reads, 20 of them, work the same."""
+    churn = arn_of(example_data, "churn-predictor")
+    tf = make_terraform(
+        terraform_binary,
+        files={"main.tf": EXAMPLE.read_text(), "many.tf": MANY % {"v1": CHURN_V1}},
+        env={"AWS_ENDPOINT_URL_CLEANROOMSML": emulator.url, "TF_DISABLE_PLUGIN_TLS": "1",
+             "TF_LOG": "DEBUG"},
+    )
+    tf.init()
+    tf.apply()
+    out = tf.outputs()
+    assert out["version_identifier"] == CHURN_V2
+    assert out["many_versions"] == [CHURN_V1 if i % 2 == 0 else CHURN_V2 for i in range(20)]
+    resolver = Resolver(ClientSettings(endpoint_url=emulator.url))
+    assert_record(out["churn_record"], resolver.get_trained_model(ModelRef(churn, COLLABORATION)))
+    log = "".join(r.stderr for r in tf.history)
+    assert "cleanroomsml_tf.plugin.server: handshake after" in log and "(plaintext)" in log
+    assert "(TLS)" not in log
