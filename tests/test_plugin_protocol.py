@@ -205,3 +205,20 @@ def test_service_failures_name_the_model(servicer, make_emulator, faults, summar
     (got, detail, _), = errors(servicer.ReadDataSource(request, None))
     assert got == summary
     assert CHURN in detail and COLLABORATION in detail
+
+
+def test_service_text_with_a_lone_surrogate_is_still_a_diagnostic(servicer, monkeypatch) -> None:
+    """Text quoting the service may hold a lone surrogate (JSON allows "\\ud800"); UTF-8 and so
+    protobuf cannot carry one: it arrives as U+FFFD in the diagnostic, never as a gRPC error."""
+    from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
+
+    def validate_config(self, diags, config) -> None:
+        diags.add_error("Model not found", "no model named 'churn\ud800' here",
+                        path=["assume_role", ("k\udfff",)])
+
+    monkeypatch.setattr(CleanroomsmlProvider, "validate_config", validate_config)
+    response = servicer.ValidateProviderConfig(
+        pb.ValidateProviderConfig.Request(config=to_dynamic_value({})), None)
+    (diagnostic,) = response.diagnostics
+    assert diagnostic.detail == "no model named 'churn\ufffd' here"
+    assert diagnostic.attribute.steps[1].element_key_string == "k\ufffd"

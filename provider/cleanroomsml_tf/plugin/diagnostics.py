@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleanroomsml_tf.model.errors import CleanroomsmlTfError, InvalidInputError
+from cleanroomsml_tf.model.record import replace_lone_surrogates
 from cleanroomsml_tf.plugin.logs import get_logger
 
 log = get_logger("cleanroomsml_tf.plugin")
@@ -41,9 +42,12 @@ class Diagnostic:
         """The ``tfplugin6.Diagnostic`` message."""
         from cleanroomsml_tf.plugin.wire.tfplugin6 import ENUMS
 
+        # Text can quote the service (names, error messages), whose JSON may hold a lone
+        # surrogate: UTF-8 cannot carry one, so it becomes U+FFFD, as in the record.
         message: dict[str, Any] = {
             "severity": ENUMS["Diagnostic.Severity"][self.severity.upper()],
-            "summary": self.summary, "detail": self.detail,
+            "summary": replace_lone_surrogates(self.summary),
+            "detail": replace_lone_surrogates(self.detail),
         }
         if self.path:
             message["attribute"] = {"steps": [_step(step) for step in self.path]}
@@ -53,7 +57,9 @@ class Diagnostic:
 def _step(step: str | tuple[str | int]) -> dict[str, Any]:
     if isinstance(step, tuple):
         key = step[0]
-        return {"element_key_string": key} if isinstance(key, str) else {"element_key_int": key}
+        if isinstance(key, str):
+            return {"element_key_string": replace_lone_surrogates(key)}
+        return {"element_key_int": key}
     return {"attribute_name": step}
 
 

@@ -37,8 +37,6 @@ log = get_logger("cleanroomsml_tf.plugin.servicer")
 INTERNAL_ERROR = "Internal error in the cleanroomsml provider"
 SERVICE = "tfplugin6.Provider"
 
-# Where a response carries an error, for the methods whose response has no ``diagnostics``.
-_ERROR_FIELDS = {"CallFunction": "error", "StopProvider": "Error"}
 
 
 def _diagnostics() -> Diagnostics:
@@ -50,13 +48,21 @@ def _diagnostics() -> Diagnostics:
 
 def error_response(method: str, summary: str, detail: str) -> Message:
     """An otherwise empty response of ``method`` that carries one error: a diagnostic, a
-    function error, or StopProvider's error text."""
-    field = _ERROR_FIELDS.get(method, "diagnostics")
-    if field == "error":
-        return {"error": {"text": f"{summary}: {detail}"}}
-    if field == "Error":
-        return {"Error": f"{summary}: {detail}"}
-    return {"diagnostics": _diagnostics().add_error(summary, detail).to_messages()}
+    function error, or StopProvider's error text (whichever field the response message has,
+    from the generated tfplugin6 table)."""
+    from cleanroomsml_tf.model.record import replace_lone_surrogates
+    from cleanroomsml_tf.plugin.wire.tfplugin6 import MESSAGES, METHODS
+
+    response_type = METHODS[f"/{SERVICE}/{method}"][1]
+    fields = {field[1] for field in MESSAGES[response_type]}
+    text = replace_lone_surrogates(f"{summary}: {detail}")
+    if "diagnostics" in fields:
+        return {"diagnostics": _diagnostics().add_error(summary, detail).to_messages()}
+    if "error" in fields:  # CallFunction
+        return {"error": {"text": text}}
+    if "Error" in fields:  # StopProvider
+        return {"Error": text}
+    return {}
 
 
 def _guarded(method: Callable[..., Message]) -> Callable[..., Message]:
@@ -111,7 +117,8 @@ class ProviderServicer:
     def call(self, method: str, request: bytes) -> bytes:
         """Decode ``request``, run the handler of ``method``, encode its response."""
         if method == "GetProviderSchema":
-            # Generated from the same handler (schema.py); no request field changes it.
+            # Generated from GetProviderSchema below (schema_codegen.py); no request field
+            # changes it.
             from cleanroomsml_tf.plugin.schema_response import RESPONSE
 
             return RESPONSE
@@ -127,7 +134,12 @@ class ProviderServicer:
                                       f"malformed {method} request: {error}")
         else:
             response = getattr(self, method)(message)
-        return protobuf.encode(response_type, response)
+        try:
+            return protobuf.encode(response_type, response)
+        except ValueError as error:  # a value the wire cannot carry: still an answer, not a
+            log.error("cannot encode the %s response", method, exc_info=error)  # gRPC error
+            return protobuf.encode(response_type, error_response(
+                method, INTERNAL_ERROR, f"cannot encode the {method} response: {error}"))
 
     def build_schema_response(self) -> bytes:
         """The encoded GetProviderSchema response, built from the tables (what
