@@ -93,14 +93,6 @@ class Logger:
         if (target := self._target()) is not None:
             target.debug(message, *args, **kwargs)
 
-    def info(self, message: str, *args: Any, **kwargs: Any) -> None:
-        if (target := self._target()) is not None:
-            target.info(message, *args, **kwargs)
-
-    def warning(self, message: str, *args: Any, **kwargs: Any) -> None:
-        if (target := self._target()) is not None:
-            target.warning(message, *args, **kwargs)
-
     def error(self, message: str, *args: Any, **kwargs: Any) -> None:
         if (target := self._target()) is not None:
             target.error(message, *args, **kwargs)

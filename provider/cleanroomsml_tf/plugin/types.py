@@ -70,7 +70,7 @@ class List:
         return b'["list",' + self.element.tf_type() + b"]"
 
     def encode(self, value: Any) -> Any:
-        return [_encode(self.element, item) for item in value]
+        return [encode(self.element, item) for item in value]
 
     def __repr__(self) -> str:
         return f"List({self.element!r})"
@@ -97,16 +97,12 @@ class Object:
         if extra:
             # cty rejects unknown attributes ("unsupported attribute"); say so here, by name.
             raise ValueError(f"unsupported object attribute(s): {', '.join(sorted(extra))}")
-        return {name: _encode(t, value.get(name)) for name, t in self.attributes.items()}
+        return {name: encode(t, value.get(name)) for name, t in self.attributes.items()}
 
     def __repr__(self) -> str:
         return f"Object({self.attributes!r})"
 
 
-def _encode(t: TfType, value: Any) -> Any:
-    return value if value is None or value is Unknown else t.encode(value)
-
-
 def encode(t: TfType, value: Any) -> Any:
     """``value`` encoded for type ``t`` (null and unknown unchanged)."""
-    return _encode(t, value)
+    return value if value is None or value is Unknown else t.encode(value)
