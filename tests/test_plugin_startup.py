@@ -99,3 +99,22 @@ def test_refuses_to_run_outside_terraform(launcher: Path, tmp_path: Path) -> Non
     assert result.returncode == 1
     assert result.stdout == ""
     assert "This binary is a plugin" in result.stderr
+
+
+
+def test_no_usable_temporary_directory_is_one_line(monkeypatch, capsys) -> None:
+    """No directory for the socket (TMPDIR and /tmp unusable): one line naming the fix and exit
+    status 1, no traceback (serve() itself, with the directory search failing as it would)."""
+    from cleanroomsml_tf.plugin import server
+    from cleanroomsml_tf.plugin.provider import CleanroomsmlProvider
+
+    def no_directory(root: str | None = None) -> str:
+        raise OSError("no usable directory for the plugin's socket ([Errno 13] Permission denied)")
+
+    monkeypatch.setenv(MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE)
+    monkeypatch.setattr(server, "private_directory", no_directory)
+    monkeypatch.setattr(server, "_handle_signals", lambda stopped: None)  # pytest keeps Ctrl-C
+    assert server.serve(CleanroomsmlProvider()) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "cannot create the plugin's socket directory" in err and "TMPDIR" in err

@@ -183,7 +183,12 @@ def serve(provider: Any, handshake_fd: int | None = None) -> int:
     handlers[STOP_PROVIDER_METHOD] = _stopping_after(handlers[STOP_PROVIDER_METHOD], stopped)
     handlers.update(_go_plugin_handlers(stopped))
     _handle_signals(stopped)
-    directory, socket_path = socket_location()
+    try:
+        directory, socket_path = socket_location()
+    except OSError as error:  # one line in Terraform's log, not a traceback
+        print(f"cannot create the plugin's socket directory: {error}; "
+              "fix: set TMPDIR to a writable directory", file=sys.stderr)
+        return 1
     try:
         try:
             context, handshake_cert = _tls(directory)
