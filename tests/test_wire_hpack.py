@@ -190,3 +190,128 @@ def test_encoded_headers_read_back(headers):
     headers = [(n.encode("utf-8").decode("latin-1"), v.encode("utf-8").decode("latin-1"))
                for n, v in headers]
     assert hpack.Decoder().decode(hpack.Encoder().encode(headers)) == headers
+
+
+# The decoder remembers blocks that left the dynamic table unchanged (a client that indexes its
+# headers sends the same bytes call after call); any change to the table must forget them.
+INSERT_AB = b"\x40\x01a\x01b"  # literal with indexing: ("a", "b") becomes entry 62
+INSERT_CD = b"\x40\x01c\x01d"
+NEWEST = b"\xbe"  # indexed: entry 62, the newest dynamic entry
+
+
+def test_a_remembered_block_follows_the_table_after_an_insertion():
+    decoder = hpack.Decoder()
+    decoder.decode(INSERT_AB)
+    assert decoder.decode(NEWEST) == [("a", "b")]
+    assert decoder.decode(NEWEST) == [("a", "b")]  # the same bytes, the same table
+    decoder.decode(INSERT_CD)  # ("c", "d") is now 62, ("a", "b") 63
+    assert decoder.decode(NEWEST) == [("c", "d")]
+    assert decoder.decode(b"\xbf") == [("a", "b")]
+
+
+def test_a_block_that_inserts_inserts_every_time_it_is_sent():
+    decoder = hpack.Decoder()
+    for count in (1, 2, 3):
+        assert decoder.decode(INSERT_AB + b"\x82") == [("a", "b"), (":method", "GET")]
+        assert decoder.table == [("a", "b")] * count
+        assert decoder.table_size == 34 * count
+
+
+def test_an_eviction_changes_what_a_remembered_block_means():
+    decoder = hpack.Decoder(max_table_size=70)  # room for two 34-byte entries
+    decoder.decode(INSERT_AB)
+    decoder.decode(INSERT_CD)
+    assert decoder.decode(b"\xbf") == [("a", "b")]  # 63: the older entry
+    decoder.decode(b"\x40\x01e\x01f")  # evicts ("a", "b")
+    assert decoder.decode(b"\xbf") == [("c", "d")]
+
+
+def test_a_size_update_forgets_remembered_blocks_and_is_applied_every_time():
+    decoder = hpack.Decoder()
+    decoder.decode(INSERT_AB)
+    assert decoder.decode(NEWEST) == [("a", "b")]
+    assert decoder.decode(b"\x20") == []  # size 0: the table is emptied
+    with pytest.raises(hpack.HpackError, match="index 62"):
+        decoder.decode(NEWEST)
+    grow = hpack.encode_integer(4096, 5, 0x20)
+    decoder.decode(grow)
+    decoder.decode(INSERT_CD)
+    assert decoder.decode(NEWEST) == [("c", "d")]
+    assert decoder.decode(b"\x20") == []  # the same size-update block again: applied again
+    assert decoder.table == [] and decoder.max_table_size == 0
+    decoder.decode(grow)
+    assert decoder.max_table_size == 4096
+
+
+def test_a_remembered_block_is_not_shared_with_its_caller():
+    decoder = hpack.Decoder()
+    first = decoder.decode(b"\x82\x86")
+    first.append(("x", "y"))
+    assert decoder.decode(b"\x82\x86") == [(":method", "GET"), (":scheme", "http")]
+
+
+def test_a_refused_block_is_refused_again():
+    decoder = hpack.Decoder(max_header_list_size=100)
+    block = b"\x00\x01n" + hpack.encode_integer(80, 7) + b"v" * 80  # 113 bytes of list
+    for _ in range(2):
+        with pytest.raises(hpack.HpackError, match="larger than 100"):
+            decoder.decode(block)
+
+
+def test_many_distinct_blocks_decode_right_past_the_remembered_count():
+    decoder = hpack.Decoder()
+    blocks = {f"v{i}": b"\x00\x01k" + bytes([len(f"v{i}")]) + f"v{i}".encode()
+              for i in range(300)}
+    for _ in range(2):
+        for value, block in blocks.items():
+            assert decoder.decode(block) == [("k", value)]
+    assert decoder.decode(bytearray(blocks["v7"])) == [("k", "v7")]  # a bytearray block too
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from([INSERT_AB, INSERT_CD, NEWEST, b"\xbf", b"\xc0", b"\x20",
+                                 b"\x3f\xe1\x1f", b"\x82\x86", b"\x20" + INSERT_CD,
+                                 b"\x3f\x0f" + INSERT_AB + b"\xbe\xbf"]), max_size=30))
+def test_remembering_blocks_never_changes_a_decoding(blocks):
+    """Any sequence of blocks decodes as it does when nothing is remembered."""
+    remembering, fresh = hpack.Decoder(), hpack.Decoder()
+    for block in blocks:
+        fresh._cache.clear()  # a decoder that never reuses a decoding
+        try:
+            expected = fresh.decode(block)
+        except hpack.HpackError as error:
+            with pytest.raises(hpack.HpackError, match=str(error)):
+                remembering.decode(block)
+        else:
+            assert remembering.decode(block) == expected
+        assert remembering.table == fresh.table
+        assert remembering.max_table_size == fresh.max_table_size
+
+
+def test_the_encoder_remembers_by_the_whole_header_list():
+    encoder = hpack.Encoder()
+    lists = [[("grpc-status", "0")], [("grpc-status", "13")],
+             [("grpc-status", "13"), ("grpc-message", "x")],
+             [("grpc-message", "x"), ("grpc-status", "13")]]
+    first = [encoder.encode(headers) for headers in lists]
+    again = [encoder.encode(tuple(headers)) for headers in lists]
+    assert first == again
+    assert len(set(first)) == len(lists)
+    for headers, block in zip(lists, again, strict=True):
+        assert hpack.Decoder().decode(block) == headers
+
+
+def test_a_remembered_encoding_still_announces_a_table_size_change():
+    encoder = hpack.Encoder()
+    assert encoder.encode([(":status", "200")]) == b"\x88"
+    encoder.peer_table_size_changed()
+    assert encoder.encode([(":status", "200")]) == b"\x20\x88"
+    assert encoder.encode([(":status", "200")]) == b"\x88"
+
+
+def test_many_distinct_header_lists_encode_right_past_the_remembered_count():
+    encoder = hpack.Encoder()
+    for _ in range(2):
+        for i in range(300):
+            headers = [("grpc-status", "13"), ("grpc-message", f"error {i}")]
+            assert hpack.Decoder().decode(encoder.encode(headers)) == headers

@@ -12,6 +12,11 @@ match (indexed) or a literal without indexing, with the name from the static tab
 there. Encoding thus carries no state between header blocks, so header blocks from several
 streams may be encoded in any order.
 
+Both sides remember recent blocks (at most 64, of at most 1 KiB): the decoder a block that left
+the dynamic table unchanged, with its header list, until the table next changes; the encoder a
+header list with its block. A server answering many calls on one connection sees and sends the
+same few blocks again and again.
+
 Header names and values are ``str`` holding bytes 0-255 (latin-1): HTTP/2 fields are octets and
 gRPC's are ASCII (binary ones base64-coded), so the mapping is lossless both ways.
 """
@@ -23,6 +28,9 @@ from collections.abc import Iterable
 DEFAULT_TABLE_SIZE = 4096
 DEFAULT_MAX_HEADER_LIST_SIZE = 64 * 1024
 _ENTRY_OVERHEAD = 32  # RFC 7541 4.1: an entry's size is len(name) + len(value) + 32
+# Remembered header blocks (decoded and encoded): how many, and how long a block may be.
+_CACHE_ENTRIES = 64
+_CACHE_MAX_BLOCK = 1024
 
 Header = tuple[str, str]
 
@@ -168,6 +176,9 @@ class Decoder:
         self.max_header_list_size = max_header_list_size
         self._table: list[Header] = []  # newest first
         self._table_size = 0
+        # Decoded blocks that change nothing, valid while the table is unchanged (see decode).
+        self._cache: dict[bytes, tuple[Header, ...]] = {}
+        self._generation = 0  # counts changes to the table and its size
 
     @property
     def table(self) -> list[Header]:
@@ -179,7 +190,33 @@ class Decoder:
         return self._table_size
 
     def decode(self, block: bytes) -> list[Header]:
-        """The header list of one complete header block."""
+        """The header list of one complete header block.
+
+        A block that left the dynamic table as it was (no insertion, no size update) is
+        remembered with its header list: the same bytes decode the same way for as long as the
+        table stays unchanged, and a peer that indexes its headers (Go's and grpcio's clients)
+        sends the same few blocks call after call. Any change to the table (an insertion, an
+        eviction, a size update) forgets every remembered block, before the block that made
+        the change goes on decoding."""
+        if type(block) is not bytes:
+            block = bytes(block)  # a hashable key
+        cached = self._cache.get(block)
+        if cached is not None:
+            return list(cached)
+        generation = self._generation
+        headers = self._decode(block)
+        if generation == self._generation and len(block) <= _CACHE_MAX_BLOCK:
+            if len(self._cache) >= _CACHE_ENTRIES:
+                self._cache.clear()  # varied blocks (e.g. changing values sent as literals)
+            self._cache[block] = tuple(headers)
+        return headers
+
+    def _changed(self) -> None:
+        """The dynamic table (or its size) changed: remembered blocks may decode otherwise."""
+        self._generation += 1
+        self._cache.clear()
+
+    def _decode(self, block: bytes) -> list[Header]:
         headers: list[Header] = []
         list_size = 0
         position = 0
@@ -196,6 +233,7 @@ class Decoder:
                 if size > self.limit:
                     raise HpackError(f"table size {size} above the limit {self.limit}")
                 self.max_table_size = size
+                self._changed()
                 self._evict(0)
                 continue
             else:
@@ -238,6 +276,7 @@ class Decoder:
 
     def _insert(self, header: Header) -> None:
         size = len(header[0]) + len(header[1]) + _ENTRY_OVERHEAD
+        self._changed()
         if size > self.max_table_size:  # RFC 7541 4.4: empties the table, adds nothing
             self._table.clear()
             self._table_size = 0
@@ -259,10 +298,15 @@ def _string_literal(text: str) -> bytes:
 
 
 class Encoder:
-    """Stateless encoding: static-table references and literals without indexing, no Huffman."""
+    """Stateless encoding: static-table references and literals without indexing, no Huffman.
+
+    Since the output depends on the header list alone, encoded blocks are remembered by their
+    header list (a server's response headers and trailers are nearly always the same); the
+    table size update, the only state, is put in front of a block, never remembered."""
 
     def __init__(self) -> None:
         self._announce_size: int | None = None
+        self._cache: dict[tuple[Header, ...], bytes] = {}
 
     def peer_table_size_changed(self) -> None:
         """The peer changed SETTINGS_HEADER_TABLE_SIZE: the next block starts with a table size
@@ -270,19 +314,31 @@ class Encoder:
         self._announce_size = 0
 
     def encode(self, headers: Iterable[Header]) -> bytes:
-        out = bytearray()
+        key = tuple(headers)
+        block = self._cache.get(key)
+        if block is None:
+            block = _encode_block(key)
+            if len(block) <= _CACHE_MAX_BLOCK:
+                if len(self._cache) >= _CACHE_ENTRIES:
+                    self._cache.clear()  # e.g. many different grpc-message trailers
+                self._cache[key] = block
         if self._announce_size is not None:
-            out += encode_integer(self._announce_size, 5, 0x20)
+            block = encode_integer(self._announce_size, 5, 0x20) + block
             self._announce_size = None
-        for name, value in headers:
-            index = _STATIC_FIELD_INDEX.get((name, value))
-            if index is not None:
-                out += encode_integer(index, 7, 0x80)
-                continue
-            name_index = _STATIC_NAME_INDEX.get(name)
-            if name_index is not None:
-                out += encode_integer(name_index, 4, 0x00)
-            else:
-                out += b"\x00" + _string_literal(name)
-            out += _string_literal(value)
-        return bytes(out)
+        return block
+
+
+def _encode_block(headers: Iterable[Header]) -> bytes:
+    out = bytearray()
+    for name, value in headers:
+        index = _STATIC_FIELD_INDEX.get((name, value))
+        if index is not None:
+            out += encode_integer(index, 7, 0x80)
+            continue
+        name_index = _STATIC_NAME_INDEX.get(name)
+        if name_index is not None:
+            out += encode_integer(name_index, 4, 0x00)
+        else:
+            out += b"\x00" + _string_literal(name)
+        out += _string_literal(value)
+    return bytes(out)
