@@ -305,3 +305,36 @@ def test_idle_call_threads_end_after_their_idle_time():
     workers.submit(lambda: ran_on.append(threading.current_thread()))
     assert _wait_until(lambda: ran_on and not ran_on[0].is_alive())
     assert workers.idle == 0
+
+
+def test_call_threads_are_not_churned_by_back_to_back_calls():
+    """Ten callers, each submitting its next task as soon as its last one signalled: a thread
+    woken for a task that another thread took first waits again instead of ending, so the
+    pool stays at most two threads per caller (one finishing, one running) instead of
+    starting threads over and over."""
+    workers = Workers()
+    rounds, callers = 300, 10
+
+    def caller() -> None:
+        for _ in range(rounds):
+            done = threading.Event()
+            workers.submit(done.set)
+            assert done.wait(TIMEOUT)
+
+    threads = [threading.Thread(target=caller) for _ in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads)
+    assert 1 <= workers.started <= 2 * callers
+    assert _wait_until(lambda: workers.idle == workers.started)  # none ended; all idle now
+
+
+def test_a_task_that_arrives_as_an_idle_thread_times_out_still_runs():
+    workers = Workers(idle_seconds=0.001)
+    for _ in range(200):  # submits land around the idle time running out
+        done = threading.Event()
+        workers.submit(done.set)
+        assert done.wait(TIMEOUT)
+        threading.Event().wait(0.001)

@@ -430,3 +430,103 @@ def test_arbitrary_frames_never_break_the_server(fuzz_server, frames, with_reque
         logger.removeHandler(records)
         logger.setLevel(level)
     assert not [m for m in records.messages if "connection failed" in m]
+
+
+def _indexing_block(path: str | None, index: int | None = None, prefix: bytes = b"") -> bytes:
+    """A request header block as Go's client sends it: ``:path`` either as a literal that the
+    server must add to its dynamic table (``path``) or as a reference to a dynamic entry."""
+    head = b"\x83\x86"  # :method POST, :scheme http (static, indexed)
+    if path is not None:
+        raw = path.encode()
+        field = b"\x44" + hpack.encode_integer(len(raw), 7) + raw  # :path, with indexing
+    else:
+        assert index is not None
+        field = hpack.encode_integer(index, 7, 0x80)
+    rest = hpack.Encoder().encode([(":authority", "localhost"),
+                                   ("content-type", "application/grpc"), ("te", "trailers")])
+    return prefix + head + field + rest
+
+
+@pytest.fixture
+def path_server():
+    with serve({"/test.Wire/A": lambda request: b"A" + request,
+                "/test.Wire/B": lambda request: b"B" + request}) as served:
+        yield served
+
+
+def test_header_blocks_that_index_decode_by_the_table_at_their_turn(path_server):
+    """Streams open at once, their request blocks referring to the dynamic table while
+    other blocks change it: the same bytes (``\\xbe``: the newest entry) mean /A, then /B
+    once /B was added; every request is answered by the method its block named then."""
+    client = RawClient(path_server.socket_path)
+    newest = _indexing_block(None, 62)
+    blocks = {
+        1: _indexing_block("/test.Wire/A"),  # table: [/A]
+        3: newest,  # /A
+        5: newest,  # /A (the same bytes again, the table unchanged)
+        7: _indexing_block("/test.Wire/B"),  # table: [/B, /A]
+        9: newest,  # /B now
+        11: _indexing_block(None, 63),  # /A
+        13: newest,  # /B
+        15: _indexing_block("/test.Wire/B"),  # the same bytes as 7, added again: [/B, /B, /A]
+        17: _indexing_block(None, 64),  # /A
+    }
+    expected = {1: b"A", 3: b"A", 5: b"A", 7: b"B", 9: b"B", 11: b"A", 13: b"B", 15: b"B",
+                17: b"A"}
+    for stream_id, block in blocks.items():  # all open; no request complete yet
+        client.send(http2.HEADERS, http2.END_HEADERS, stream_id, block)
+    for stream_id in (9, 1, 17, 13, 5, 7, 15, 11, 3):  # bodies in another order
+        client.send(http2.DATA, http2.END_STREAM, stream_id, frame_message(b"%d" % stream_id))
+    bodies: dict[int, bytes] = {}
+    header_lists: dict[int, list] = {}
+    while len(bodies) < len(blocks) or any(len(v) < 2 for v in header_lists.values()):
+        frame_type, flags, stream_id, payload = client.read_frame()
+        if frame_type == http2.DATA:
+            bodies[stream_id] = payload
+        elif frame_type == http2.HEADERS:
+            header_lists.setdefault(stream_id, []).append(client.decoder.decode(payload))
+    for stream_id, method in expected.items():
+        assert bodies[stream_id] == frame_message(method + b"%d" % stream_id), stream_id
+        assert _status(header_lists[stream_id][1]) == "0"
+    client.close()
+
+
+def test_a_block_remembered_before_a_table_size_update_is_refused_after_it(path_server):
+    client = RawClient(path_server.socket_path)
+    newest = _indexing_block(None, 62)
+    client.send(http2.HEADERS, http2.END_HEADERS, 1, _indexing_block("/test.Wire/A"))
+    client.send(http2.DATA, http2.END_STREAM, 1, frame_message(b"1"))
+    client.send(http2.HEADERS, http2.END_HEADERS, 3, newest)
+    client.send(http2.DATA, http2.END_STREAM, 3, frame_message(b"3"))
+    assert client.response(3)[1] == frame_message(b"A3")
+    # A size update to 0 empties the table; its own block names :path by the static table.
+    client.send(http2.HEADERS, http2.END_HEADERS, 5, _indexing_block(None, 4, prefix=b"\x20"))
+    client.send(http2.DATA, http2.END_STREAM, 5, frame_message(b"5"))
+    assert _status(client.response(5)[2]) == "12"  # ":path /" has no handler
+    client.send(http2.HEADERS, http2.END_HEADERS, 7, newest)  # entry 62 is gone
+    assert _goaway_code(client) == http2.COMPRESSION_ERROR
+
+
+def test_a_small_response_waits_for_a_window_smaller_than_itself(echo_server):
+    """A body of one frame that the stream window admits only in part: 3 bytes go, the rest
+    after WINDOW_UPDATE; never more than the credit."""
+    client = RawClient(echo_server.socket_path, {http2.INITIAL_WINDOW_SIZE: 3})
+    client.send(http2.HEADERS, http2.END_HEADERS, 1, client.request_headers())
+    client.send(http2.DATA, http2.END_STREAM, 1, frame_message(b"twenty bytes, nearly"))
+    credit, body = 3, b""
+    while True:
+        frame_type, flags, _, payload = client.read_frame()
+        if frame_type == http2.DATA:
+            assert len(payload) <= credit
+            credit -= len(payload)
+            body += payload
+            if not credit:
+                client.send(http2.WINDOW_UPDATE, 0, 1, struct.pack(">I", 7))
+                credit = 7
+        elif frame_type == http2.HEADERS:
+            headers = client.decoder.decode(payload)
+            if flags & http2.END_STREAM:
+                assert _status(headers) == "0"
+                break
+    assert body == frame_message(b"twenty bytes, nearly")
+    client.close()

@@ -63,43 +63,68 @@ class Workers:
 
     Why not a thread per call: ``Thread.start`` waits until the new thread runs, so the
     reader thread would stall at each call while the new thread holds the GIL; handing a
-    task to a waiting thread is a notify."""
+    task to a waiting thread is a lock release.
+
+    Hand-off: each idle thread blocks on a lock of its own (held, so ``acquire`` waits); a task
+    is put in the thread's slot and its lock released, under the pool's lock. The most recently
+    idle thread takes the next task, so the others can reach their idle time and end. This is
+    what a ``Condition`` does, minus its Python-level waiter bookkeeping on every call."""
 
     def __init__(self, idle_seconds: float = _IDLE_WORKER_SECONDS) -> None:
         self._idle_seconds = idle_seconds
-        self._cond = threading.Condition()
-        self._tasks: list[tuple[Callable[..., None], tuple[object, ...]]] = []
-        self._idle = 0  # threads waiting in _work
+        self._lock = threading.Lock()
+        self._idle: list[_Slot] = []  # idle threads' slots, the most recently idle last
         self.started = 0  # threads started so far (for tests and benchmarks)
 
     @property
     def idle(self) -> int:
         """Threads waiting for work."""
-        with self._cond:
-            return self._idle
+        with self._lock:
+            return len(self._idle)
 
     def submit(self, function: Callable[..., None], *args: object) -> None:
-        with self._cond:
-            self._tasks.append((function, args))
-            if self._idle >= len(self._tasks):
-                self._cond.notify()
+        with self._lock:
+            if self._idle:
+                slot = self._idle.pop()
+                slot.task = (function, args)
+                slot.wake.release()
                 return
             self.started += 1
-        threading.Thread(target=self._work, name="grpc-call", daemon=True).start()
+        threading.Thread(target=self._work, args=((function, args),), name="grpc-call",
+                         daemon=True).start()
 
-    def _work(self) -> None:
-        while True:
-            with self._cond:
-                while not self._tasks:
-                    self._idle += 1
-                    try:
-                        self._cond.wait(self._idle_seconds)
-                    finally:
-                        self._idle -= 1
-                    if not self._tasks:
-                        return  # idle for long enough (or woken without work): end
-                function, args = self._tasks.pop(0)
+    def _work(self, first: tuple[Callable[..., None], tuple[object, ...]]) -> None:
+        slot = _Slot()
+        wake = slot.wake
+        wake.acquire()
+        task: tuple[Callable[..., None], tuple[object, ...]] | None = first
+        del first
+        while task is not None:
+            function, args = task
+            task = slot.task = None  # nothing of this call is kept alive while idle
             function(*args)  # never raises: a call's function answers every error itself
+            del function, args
+            with self._lock:
+                self._idle.append(slot)
+            if not wake.acquire(timeout=self._idle_seconds):
+                with self._lock:
+                    if slot in self._idle:  # still idle: end
+                        self._idle.remove(slot)
+                        return
+                # A task came as the time ran out: its lock was released (under the pool's
+                # lock, which we then took), so this does not wait.
+                wake.acquire()
+            task = slot.task
+
+
+class _Slot:
+    """An idle worker thread's hand-off: ``wake`` is released once ``task`` is set."""
+
+    __slots__ = ("task", "wake")
+
+    def __init__(self) -> None:
+        self.task: tuple[Callable[..., None], tuple[object, ...]] | None = None
+        self.wake = threading.Lock()
 
 
 def percent_encode(message: str) -> str:
@@ -121,6 +146,7 @@ def _trailers(status: int, message: str = "") -> list[tuple[str, str]]:
 
 
 _INCOMPLETE = _trailers(INTERNAL, "the handler did not complete")
+_OK_TRAILERS = _trailers(OK)
 
 
 def parse_request(body: bytes | bytearray) -> bytes | tuple[int, str]:
@@ -312,7 +338,7 @@ class GrpcServer:
             if result is not None and not isinstance(result, bytes | bytearray):
                 raise TypeError(f"handler returned {type(result).__name__}, not bytes")
             body = b"" if result is None else frame_message(bytes(result))
-            trailers = _trailers(OK)
+            trailers = _OK_TRAILERS
         except Exception as error:
             http2.debug("handler for %s raised", stream.header(":path"), exc_info=True)
             trailers = _trailers(INTERNAL, f"{type(error).__name__}: {error}")

@@ -151,22 +151,30 @@ class CallTracker:
     across connections, so a server can wait for them to end."""
 
     def __init__(self) -> None:
-        self.cond = threading.Condition()
+        # ``with`` on the lock itself: a Condition's own ``__enter__`` is Python code, and
+        # these run twice per call.
+        self._lock = threading.Lock()
+        self.cond = threading.Condition(self._lock)
         self.active = 0
+        self._waiting = 0  # threads in wait_idle: nobody is notified when none waits
 
     def opened(self) -> None:
-        with self.cond:
+        with self._lock:
             self.active += 1
 
     def closed(self) -> None:
-        with self.cond:
+        with self._lock:
             self.active -= 1
-            if self.active == 0:
+            if self.active == 0 and self._waiting:
                 self.cond.notify_all()
 
     def wait_idle(self, timeout: float) -> bool:
-        with self.cond:
-            return self.cond.wait_for(lambda: self.active == 0, timeout)
+        with self._lock:
+            self._waiting += 1
+            try:
+                return self.cond.wait_for(lambda: self.active == 0, timeout)
+            finally:
+                self._waiting -= 1
 
 
 class Connection:
@@ -194,9 +202,15 @@ class Connection:
         self._max_header_list_size = max_header_list_size
         self._decoder = hpack.Decoder(max_header_list_size=max_header_list_size)
         self._encoder = hpack.Encoder()
-        self._buffer = bytearray()
+        self._buffer = b""  # received bytes; those before ``_position`` are consumed
+        self._position = 0
         self._write_lock = threading.Lock()
-        self._state = threading.Condition()
+        # Stream state and send windows: ``with self._lock`` (a C-level lock; a Condition's
+        # ``__enter__`` is Python code); threads waiting for window wait on ``_state``, counted
+        # in ``_waiting`` so that nobody notifies when no thread waits.
+        self._lock = threading.Lock()
+        self._state = threading.Condition(self._lock)
+        self._waiting = 0
         self._streams: dict[int, Stream] = {}
         self._last_stream_id = 0
         self._closed = False
@@ -226,8 +240,7 @@ class Connection:
             if frame_type != SETTINGS or flags & ACK:
                 raise ProtocolError(PROTOCOL_ERROR, "the first frame is not SETTINGS")
             self._on_settings(flags, stream_id, payload)
-            while True:
-                self._handle(*self._read_frame())
+            self._read_frames()
         except ProtocolError as error:
             debug("HTTP/2 connection error %#x: %s", error.code, error)
             self.goaway(error.code, str(error).encode()[:200])
@@ -248,37 +261,77 @@ class Connection:
                          struct.pack(">I", self._connection_window - DEFAULT_WINDOW))
         return out
 
-    def _read_exact(self, size: int) -> bytes:
-        buffer = self._buffer
+    def _fill(self, size: int) -> bytes:
+        """Receive until ``size`` unconsumed bytes are buffered; the buffer then starts at
+        them (``_position`` 0). One ``recv`` usually brings several frames: they are then
+        parsed from the buffer without another ``recv`` or copy of the rest."""
+        buffer = self._buffer[self._position:]
         while len(buffer) < size:
             chunk = self.transport.recv()
             if not chunk:
                 raise ConnectionClosed("the peer closed the connection")
             buffer += chunk
-        data = bytes(buffer[:size])
-        del buffer[:size]
-        return data
+        self._buffer, self._position = buffer, 0
+        return buffer
+
+    def _read_exact(self, size: int) -> bytes:
+        buffer = self._fill(size)
+        self._position = size
+        return buffer[:size]
 
     def _read_frame(self) -> tuple[int, int, int, bytes]:
-        high, low, frame_type, flags, stream_id = _FRAME_HEADER.unpack(self._read_exact(9))
+        buffer, position = self._buffer, self._position
+        if len(buffer) - position < 9:
+            buffer, position = self._fill(9), 0
+        high, low, frame_type, flags, stream_id = _FRAME_HEADER.unpack_from(buffer, position)
         length = (high << 16) | low
         if length > FRAME_SIZE:
             raise ProtocolError(FRAME_SIZE_ERROR, f"frame of {length} bytes")
-        return frame_type, flags, stream_id & 0x7FFFFFFF, self._read_exact(length)
+        end = position + 9 + length
+        if end > len(buffer):
+            buffer, position, end = self._fill(9 + length), 0, 9 + length
+        self._position = end
+        return frame_type, flags, stream_id & 0x7FFFFFFF, buffer[position + 9:end]
+
+    def _read_frames(self) -> None:
+        """Read and handle frames until the connection ends (it raises then). Every frame
+        already received is parsed from the buffer in this loop (``_read_frame``, unrolled:
+        this runs a few times per call)."""
+        unpack_from = _FRAME_HEADER.unpack_from
+        handle = self._handle
+        need = 9
+        while True:
+            buffer = self._fill(need)
+            position, size, need = 0, len(buffer), 9
+            while size - position >= 9:
+                high, low, frame_type, flags, stream_id = unpack_from(buffer, position)
+                length = (high << 16) | low
+                if length > FRAME_SIZE:
+                    raise ProtocolError(FRAME_SIZE_ERROR, f"frame of {length} bytes")
+                end = position + 9 + length
+                if end > size:
+                    need = end - position
+                    break
+                self._position = end
+                handle(frame_type, flags, stream_id & 0x7FFFFFFF, buffer[position + 9:end])
+                position = end
+            self._position = position
 
     def _handle(self, frame_type: int, flags: int, stream_id: int, payload: bytes) -> None:
         if self._continuation is not None and frame_type != CONTINUATION:
             raise ProtocolError(PROTOCOL_ERROR, "header block interrupted")
+        # The frequent types first: a call brings HEADERS and DATA; clients acknowledge its
+        # response with WINDOW_UPDATEs.
         if frame_type == DATA:
             self._on_data(flags, stream_id, payload)
         elif frame_type == HEADERS:
             self._on_headers(flags, stream_id, payload)
+        elif frame_type == WINDOW_UPDATE:
+            self._on_window_update(stream_id, payload)
         elif frame_type == CONTINUATION:
             self._on_continuation(flags, stream_id, payload)
         elif frame_type == SETTINGS:
             self._on_settings(flags, stream_id, payload)
-        elif frame_type == WINDOW_UPDATE:
-            self._on_window_update(stream_id, payload)
         elif frame_type == PING:
             if stream_id or len(payload) != 8:
                 raise ProtocolError(FRAME_SIZE_ERROR if stream_id == 0 else PROTOCOL_ERROR,
@@ -314,10 +367,13 @@ class Connection:
             if len(fragment) < 5:
                 raise ProtocolError(FRAME_SIZE_ERROR, "HEADERS too short for its priority")
             fragment = fragment[5:]
+        if flags & END_HEADERS:  # the whole block in one frame (the usual case)
+            if len(fragment) > self._max_header_list_size:
+                raise ProtocolError(COMPRESSION_ERROR, "header block too large")
+            self._header_block(stream_id, flags, fragment)
+            return
         self._continuation = (stream_id, flags, bytearray(fragment))
         self._check_block_size()
-        if flags & END_HEADERS:
-            self._end_header_block()
 
     def _on_continuation(self, flags: int, stream_id: int, payload: bytes) -> None:
         if self._continuation is None or self._continuation[0] != stream_id:
@@ -336,8 +392,12 @@ class Connection:
         assert self._continuation is not None
         stream_id, flags, block = self._continuation
         self._continuation = None
+        self._header_block(stream_id, flags, bytes(block))
+
+    def _header_block(self, stream_id: int, flags: int, block: bytes) -> None:
+        """A complete header block: a new stream's request headers, or a request's trailers."""
         try:
-            headers = self._decoder.decode(bytes(block))
+            headers = self._decoder.decode(block)
         except hpack.HpackError as error:
             raise ProtocolError(COMPRESSION_ERROR, str(error)) from error
         stream = self._streams.get(stream_id)
@@ -346,7 +406,7 @@ class Connection:
                 raise ProtocolError(PROTOCOL_ERROR, "a second header block without END_STREAM")
             self._end_request(stream)
             return
-        with self._state:  # atomic with goaway(): a stream is either counted in it or refused
+        with self._lock:  # atomic with goaway(): a stream is either counted in it or refused
             if stream_id <= self._last_stream_id:
                 return  # a stream we already finished; nothing to do
             self._last_stream_id = stream_id
@@ -412,12 +472,13 @@ class Connection:
             if key == INITIAL_WINDOW_SIZE:
                 if value > MAX_WINDOW:
                     raise ProtocolError(FLOW_CONTROL_ERROR, "INITIAL_WINDOW_SIZE too large")
-                with self._state:
+                with self._lock:
                     delta = value - self._peer_initial_window
                     self._peer_initial_window = value
                     for stream in self._streams.values():
                         stream.send_window += delta
-                    self._state.notify_all()
+                    if self._waiting:
+                        self._state.notify_all()
             elif key == MAX_FRAME_SIZE:
                 if not FRAME_SIZE <= value <= 2**24 - 1:
                     raise ProtocolError(PROTOCOL_ERROR, f"MAX_FRAME_SIZE {value}")
@@ -435,13 +496,18 @@ class Connection:
         if len(payload) != 4:
             raise ProtocolError(FRAME_SIZE_ERROR, "WINDOW_UPDATE of the wrong size")
         increment = struct.unpack(">I", payload)[0] & 0x7FFFFFFF
-        with self._state:
+        if stream_id and stream_id not in self._streams:
+            # A finished stream (clients acknowledge a response's DATA after it ended), or one
+            # we never saw: nothing to send there. Only this thread adds streams, so no lock.
+            return
+        with self._lock:
             if stream_id == 0:
                 if increment == 0 or self._send_window + increment > MAX_WINDOW:
                     raise ProtocolError(FLOW_CONTROL_ERROR if increment else PROTOCOL_ERROR,
                                         "bad connection WINDOW_UPDATE")
                 self._send_window += increment
-                self._state.notify_all()
+                if self._waiting:
+                    self._state.notify_all()
                 return
             stream = self._streams.get(stream_id)
             if stream is None:
@@ -450,7 +516,8 @@ class Connection:
                 code = FLOW_CONTROL_ERROR if increment else PROTOCOL_ERROR
             else:
                 stream.send_window += increment
-                self._state.notify_all()
+                if self._waiting:
+                    self._state.notify_all()
                 return
         self.reset_stream(stream, code)
 
@@ -459,12 +526,13 @@ class Connection:
             raise ProtocolError(PROTOCOL_ERROR, "RST_STREAM on stream 0")
         if len(payload) != 4:
             raise ProtocolError(FRAME_SIZE_ERROR, "RST_STREAM of the wrong size")
-        with self._state:
+        with self._lock:
             stream = self._streams.get(stream_id)
             if stream is None:
                 return
             stream.reset = True
-            self._state.notify_all()
+            if self._waiting:
+                self._state.notify_all()
         debug("stream %d reset by the peer (code %#x)", stream_id,
               struct.unpack(">I", payload)[0])
         if not stream.dispatched:
@@ -481,6 +549,9 @@ class Connection:
         """HEADERS (+ CONTINUATION) frames; call with the write lock held (encoder order)."""
         block = self._encoder.encode(headers)
         size = self._peer_max_frame
+        if len(block) <= size:
+            return frame(HEADERS, END_HEADERS | (END_STREAM if end_stream else 0), stream_id,
+                         block)
         chunks = [block[i:i + size] for i in range(0, len(block), size)] or [b""]
         out = bytearray()
         for position, chunk in enumerate(chunks):
@@ -495,7 +566,7 @@ class Connection:
     def _reserve(self, stream: Stream, wanted: int, wait: bool) -> int:
         """Take up to ``wanted`` bytes of both send windows (at most one frame's worth); 0
         when none is open and ``wait`` is false. Raises :class:`StreamGone`."""
-        with self._state:
+        with self._lock:
             while True:
                 if self._closed or stream.reset:
                     raise StreamGone(f"stream {stream.id} is gone")
@@ -506,7 +577,11 @@ class Connection:
                     return size
                 if not wait:
                     return 0
-                self._state.wait()
+                self._waiting += 1
+                try:
+                    self._state.wait()
+                finally:
+                    self._waiting -= 1
 
     def respond(self, stream: Stream, headers: list[hpack.Header], body: bytes,
                 trailers: list[hpack.Header] | None) -> None:
@@ -515,6 +590,11 @@ class Connection:
         on the last DATA / HEADERS when ``trailers`` is None). As few writes as the windows
         allow: a response that fits goes out in one. Raises :class:`StreamGone` when the
         stream was reset or the connection closed."""
+        if len(body) <= self._peer_max_frame and self._respond_at_once(stream, headers, body,
+                                                                       trailers):
+            if not stream.end_remote:
+                self.reset_stream(stream, NO_ERROR)  # as below
+            return
         pending = bytearray()
         header_parts: list[tuple[int, list[hpack.Header], bool]] = [
             (len(pending), headers, not body and trailers is None)]
@@ -537,15 +617,46 @@ class Connection:
             # RFC 9113 8.1: a response complete before its request asks the client to stop.
             self.reset_stream(stream, NO_ERROR)
 
+    def _respond_at_once(self, stream: Stream, headers: list[hpack.Header], body: bytes,
+                         trailers: list[hpack.Header] | None) -> bool:
+        """The common case of :meth:`respond`: a body of at most one frame that both windows
+        admit now, sent with its header blocks in one write. False (nothing taken or sent)
+        when the windows are short: :meth:`respond` then sends in steps."""
+        size = len(body)
+        with self._lock:
+            if self._closed or stream.reset:
+                raise StreamGone(f"stream {stream.id} is gone")
+            if size > self._send_window or size > stream.send_window:
+                return False
+            self._send_window -= size
+            stream.send_window -= size
+        stream_id = stream.id
+        with self._write_lock:
+            if self._closed or stream.reset:
+                if size:
+                    with self._lock:
+                        self._send_window += size
+                        if self._waiting:
+                            self._state.notify_all()
+                raise StreamGone(f"stream {stream_id} is gone")
+            out = self._header_frames(stream_id, headers, not body and trailers is None)
+            if body:
+                out += frame(DATA, END_STREAM if trailers is None else 0, stream_id, body)
+            if trailers is not None:
+                out += self._header_frames(stream_id, trailers, True)
+            self.transport.send(out)
+        return True
+
     def _flush(self, stream: Stream, data: bytearray,
                header_parts: list[tuple[int, list[hpack.Header], bool]], reserved: int) -> None:
         """Write ``data`` with header blocks inserted at their offsets, in one write. When the
         stream is gone, the connection window its unsent DATA took is given back."""
         with self._write_lock:
             if self._closed or stream.reset:
-                with self._state:
+                with self._lock:
                     self._send_window += reserved
-                    self._state.notify_all()
+                    if self._waiting:
+                        self._state.notify_all()
                 raise StreamGone(f"stream {stream.id} is gone")
             if not header_parts:
                 self.transport.send(bytes(data))
@@ -561,10 +672,11 @@ class Connection:
 
     def reset_stream(self, stream: Stream, code: int) -> None:
         """Send RST_STREAM and forget the stream's sending side."""
-        with self._state:
+        with self._lock:
             already = stream.reset
             stream.reset = True
-            self._state.notify_all()
+            if self._waiting:
+                self._state.notify_all()
         if not already:
             try:
                 self._write(frame(RST_STREAM, 0, stream.id, struct.pack(">I", code)))
@@ -575,7 +687,7 @@ class Connection:
 
     def close_stream(self, stream: Stream) -> None:
         """The stream is done (its response sent, or abandoned): count it out, once."""
-        with self._state:
+        with self._lock:
             if stream.closed:
                 return
             stream.closed = True
@@ -584,7 +696,7 @@ class Connection:
 
     def goaway(self, code: int = NO_ERROR, debug_data: bytes = b"") -> None:
         """Tell the peer to open no more streams; streams up to the last one seen still run."""
-        with self._state:
+        with self._lock:
             self._goaway_sent = True
             last_stream_id = self._last_stream_id
         payload = struct.pack(">II", last_stream_id, code) + debug_data
@@ -599,11 +711,12 @@ class Connection:
     def close(self) -> None:
         """End the connection: wake every waiting thread; close the socket once no write is in
         progress (so no thread ever writes to a recycled descriptor)."""
-        with self._state:
+        with self._lock:
             if self._closed:
                 return
             self._closed = True
-            self._state.notify_all()
+            if self._waiting:
+                self._state.notify_all()
             waiting = [s for s in self._streams.values() if not s.dispatched]
         self.transport.shutdown()  # fails a write blocked on a peer that stopped reading
         with self._write_lock:

@@ -119,21 +119,35 @@ class TlsTransport(SocketTransport):
             raise ConnectionError("the client's certificate is not the one go-plugin announced")
 
     def recv(self) -> bytes:
+        """Plaintext of every complete TLS record received so far (at least one; b"" at the
+        end of the session). One ``read`` yields one record: reading them all here lets the
+        connection parse several frames per call."""
+        incoming, tls = self._incoming, self._tls
         while True:
+            parts = []
+            end = False
             with self._ssl_lock:
-                try:
-                    data: bytes | None = self._tls.read(_RECV_SIZE)
-                except ssl.SSLWantReadError:
-                    data = None
-                except ssl.SSLZeroReturnError:
-                    data = b""
+                while True:  # the first read also reaches what OpenSSL may hold itself
+                    try:
+                        data = tls.read(_RECV_SIZE)
+                    except ssl.SSLWantReadError:
+                        break  # the rest of a record is still on its way
+                    except ssl.SSLZeroReturnError:
+                        end = True
+                        break
+                    if not data:
+                        end = True
+                        break
+                    parts.append(data)
+                    if not incoming.pending and not tls.pending():
+                        break
                 pending = self._outgoing.pending
             if pending:
-                self._flush()
-            if data is not None:
-                return data  # b"" is the end of the TLS session
-            if self._incoming.eof:
-                return b""
+                self._flush()  # e.g. the answer to a key update
+            if parts:
+                return parts[0] if len(parts) == 1 else b"".join(parts)
+            if end or incoming.eof:
+                return b""  # the end of the TLS session (or of the stream under it)
             self._feed()
 
     def send(self, data: bytes) -> None:
