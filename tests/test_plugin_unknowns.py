@@ -92,6 +92,16 @@ def test_every_extension_code_is_unknown_wherever_it_sits() -> None:
     }
 
 
+def test_a_value_without_unknowns_decodes_as_msgpack_reads_it() -> None:
+    known = {"a": [1, None, {"b": "c", "d": [True, 2.5]}], "e": {"f": []}, "g": "h"}
+    decoded = values.decode_msgpack(msgpack.packb(known))
+    assert decoded.value == known and decoded.refinements == {}
+    # One unknown anywhere still makes every level a resolved copy (no marker left over).
+    decoded = values.decode_msgpack(msgpack.packb({**known, "u": [{"v": plain_unknown()}]}))
+    assert decoded.value == {**known, "u": [{"v": Unknown}]}
+    assert decoded.value["u"][0]["v"] is Unknown
+
+
 def test_refinement_payload_fields() -> None:
     payload = msgpack.packb({1: False, 3: [1.5, True], 4: [10, False], 5: 1, 6: 3, 99: "new"})
     assert values.parse_refinement(payload) == values.Refinement(

@@ -143,8 +143,17 @@ def _resolve(value: Any, path: Path, refinements: dict[Path, Refinement]) -> Any
 
 def decode_msgpack(data: bytes) -> Decoded:
     """Decode a msgpack ``DynamicValue`` payload."""
-    raw = msgpack.unpackb(data, ext_hook=_ext_hook, raw=False, strict_map_key=False)
+    markers = 0
+
+    def ext_hook(code: int, payload: bytes) -> _Marker:
+        nonlocal markers
+        markers += 1
+        return _ext_hook(code, payload)
+
+    raw = msgpack.unpackb(data, ext_hook=ext_hook, raw=False, strict_map_key=False)
     refinements: dict[Path, Refinement] = {}
+    if not markers:  # nothing unknown (most calls): walking the value again would only copy it
+        return Decoded(raw, refinements)
     return Decoded(_resolve(raw, (), refinements), refinements)
 
 
