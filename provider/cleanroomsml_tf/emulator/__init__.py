@@ -10,7 +10,8 @@
 Modules, one per concern: ``data`` (data files, the indexed data set), ``schema`` (the data
 file's JSON Schema, generated from the attribute table), ``validation`` (readable data errors),
 ``protocol`` (routes, input checks, errors, pagination tokens), ``faults`` (injected throttling,
-errors, latency) and ``server`` (HTTP server, :class:`Emulator`).
+errors, latency), ``http1`` (request and response heads, fast for the common case) and
+``server`` (HTTP server, :class:`Emulator`).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cleanroomsml_tf.emulator import protocol
 from cleanroomsml_tf.model.errors import CleanroomsmlTfError
 from cleanroomsml_tf.model.record import TRAINED_MODEL_SUMMARY, parse_timestamp
 
@@ -141,6 +142,23 @@ class DataSet:
             latest = model.versions[-1][2]
             model.latest_body = _encode(latest)
             model.summary = summary_of(latest)
+        self.served = self._served()
+        # The same bodies by the request target botocore sends for them: no routing either.
+        self.served_targets = {
+            protocol.get_target(*key): body for key, body in self.served.items()}
+
+    def _served(self) -> dict[tuple[str, str, str | None], bytes]:
+        """The body of each successful GetCollaborationTrainedModel, by (collaboration, ARN,
+        version or ``None`` for the latest): every identifier in it was validated with the
+        data, so a request that hits it needs no checks (denied models are left out)."""
+        served: dict[tuple[str, str, str | None], bytes] = {}
+        for (collaboration, arn), model in self._models.items():
+            if self.denied(collaboration, arn):
+                continue
+            served[(collaboration, arn, None)] = model.latest_body
+            for version, body in model.bodies.items():
+                served[(collaboration, arn, version)] = body
+        return served
 
     def _add(self, index: int, item: Mapping[str, Any]) -> None:
         key = (item["collaborationIdentifier"], item["trainedModelArn"])

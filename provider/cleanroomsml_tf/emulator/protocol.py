@@ -118,6 +118,17 @@ def route(raw_target: str) -> Request | None:
     return Request(GET, collaboration, urllib.parse.unquote(segments[4]), query)
 
 
+def get_target(collaboration: str, arn: str, version: str | None = None) -> str:
+    """The request target botocore sends for GetCollaborationTrainedModel (path labels and the
+    query value percent-encoded with only ``-._~`` and alphanumerics left as they are).
+    :func:`route` reads it back as ``Request(GET, collaboration, arn, {...})``."""
+    target = (f"/collaborations/{urllib.parse.quote(collaboration, safe='')}/trained-models/"
+              f"{urllib.parse.quote(arn, safe='')}")
+    if version is None:
+        return target
+    return f"{target}?versionIdentifier={urllib.parse.quote(version, safe='')}"
+
+
 def _query(raw_query: str) -> dict[str, str]:
     # The first value wins for a repeated parameter; blanks are kept so that
     # ``versionIdentifier=`` is rejected as too short instead of being ignored.

@@ -12,19 +12,20 @@ thread (bounded by :data:`HANDSHAKE_TIMEOUT`), so a silent client never blocks t
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import socket
 import ssl
 import sys
 import threading
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
 
-from cleanroomsml_tf.emulator import protocol
+from cleanroomsml_tf.emulator import http1, protocol
 from cleanroomsml_tf.emulator.data import DataSet, EmulatorError, as_document
 from cleanroomsml_tf.emulator.faults import FaultCounts, Faults
 from cleanroomsml_tf.emulator.protocol import Request, ServiceException
@@ -76,6 +77,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "cleanroomsml-tf-emulator"
     sys_version = ""
     server: _Server
+    raw_requestline: bytes  # set by http.server's handle_one_request
 
     def setup(self) -> None:
         super().setup()
@@ -102,6 +104,37 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             super().finish()
 
+    def parse_request(self) -> bool:
+        """``http.server``'s parse_request, with a fast path for the common request: a plain
+        request line and plain header lines (see :mod:`.http1`); anything else, and every
+        error, takes the standard library's own code or gets its answer."""
+        plain = http1.simple_request_line(self.raw_requestline)
+        if plain is None:
+            return bool(super().parse_request())
+        self.command, self.path, self.request_version = plain
+        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        # Keep-alive is the default from HTTP/1.1 on (protocol_version is HTTP/1.1).
+        self.close_connection = self.request_version != "HTTP/1.1"
+        try:
+            self.headers = http1.read_headers(self.rfile)
+        except http.client.LineTooLong as error:
+            self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Line too long",
+                            str(error))
+            return False
+        except http.client.HTTPException as error:
+            self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many headers",
+                            str(error))
+            return False
+        connection = self.headers.get("Connection", "").lower()
+        if connection == "close":
+            self.close_connection = True
+        elif connection == "keep-alive":
+            self.close_connection = False
+        expect = self.headers.get("Expect", "")
+        if expect.lower() == "100-continue" and self.request_version == "HTTP/1.1":
+            return bool(self.handle_expect_100())
+        return True
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self._dispatch(send_body=True)
 
@@ -116,7 +149,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self, *, send_body: bool) -> None:
         emulator = self.server.emulator
         emulator._count()
-        request_id = str(uuid.uuid4())
+        request_id = http1.request_id()
         refusal = self._drain_body()
         if refusal is not None:
             self.close_connection = True  # the rest of the stream cannot be trusted
@@ -163,19 +196,31 @@ class _Handler(BaseHTTPRequestHandler):
         self, status: int, body: bytes, request_id: str, code: str | None, *, send_body: bool,
         close: bool = False,
     ) -> None:
-        self.send_response(status)
+        # What send_response, send_header and end_headers would write, in one send call.
+        self.log_request(status)
         if close:
-            self.send_header("Connection", "close")
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("x-amzn-RequestId", request_id)
-        if code is not None:
-            self.send_header("x-amzn-ErrorType", code)
-        if status == 405:
-            self.send_header("Allow", "GET")
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
+            self.close_connection = True
+        if self.request_version == "HTTP/0.9":
+            head = b""  # an HTTP/0.9 response is the body alone
+        else:
+            headers = [("Server", self.version_string()), ("Date", self.date_time_string())]
+            if close:
+                headers.append(("Connection", "close"))
+            headers += [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("x-amzn-RequestId", request_id),
+            ]
+            if code is not None:
+                headers.append(("x-amzn-ErrorType", code))
+            if status == 405:
+                headers.append(("Allow", "GET"))
+            reason = self.responses[status][0] if status in self.responses else ""
+            head = http1.response_head(self.protocol_version, status, reason, headers)
+        self.wfile.write(head + body if send_body else head)
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return http1.http_date(timestamp)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """One line per request on the emulator's log stream (when logging is on)."""
@@ -368,20 +413,29 @@ class Emulator:
         if latency > 0:
             # Event.wait, not sleep: stop() releases requests held to simulate a hung endpoint.
             self._stopping.wait(latency)
+        data = self._data  # one snapshot for the whole request
+        if method == "GET" or method == "HEAD":
+            body = data.served_targets.get(target)
+            if body is not None:  # a model of the data, asked for as botocore does
+                self._inject_fault()
+                return 200, body
         request = protocol.route(target)
         if request is None:
             raise protocol.unknown_operation(method, target.partition("?")[0])
         if method not in ("GET", "HEAD"):
             raise protocol.method_not_allowed(method, request.operation)
+        self._inject_fault()
+        if request.operation == protocol.GET:
+            return 200, _get(data, request)
+        return 200, _list(data, request)
+
+    def _inject_fault(self) -> None:
+        """Raise the injected throttle or server error, if this request draws one."""
         fault = self.faults.draw()
         if fault == Faults.THROTTLE:
             raise protocol.throttled()
         if fault == Faults.ERROR:
             raise protocol.internal_error("Internal server error (injected by the emulator)")
-        data = self._data  # one snapshot for the whole request
-        if request.operation == protocol.GET:
-            return 200, _get(data, request)
-        return 200, _list(data, request)
 
 
 def _tls_context(cert: PathLike | None, key: PathLike | None) -> ssl.SSLContext | None:
@@ -421,11 +475,14 @@ def _tls_context(cert: PathLike | None, key: PathLike | None) -> ssl.SSLContext 
 
 
 def _get(data: DataSet, request: Request) -> bytes:
+    version = request.query.get("versionIdentifier")
+    body = data.served.get((request.collaboration, request.arn or "", version))
+    if body is not None:
+        return body  # valid inputs (checked with the data), not denied: nothing to check
     collaboration = protocol.check(
         "collaboration_identifier", "collaborationIdentifier", request.collaboration
     )
     arn = protocol.check("trained_model_arn", "trainedModelArn", request.arn or "")
-    version = request.query.get("versionIdentifier")
     if version is not None:
         protocol.check("version_identifier", "versionIdentifier", version)
     if data.denied(collaboration, arn):
