@@ -101,12 +101,16 @@ class SocketTransport:
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
+        # Received bytes land here first: ``sock.recv(n)`` would allocate n bytes each time
+        # (for 256 KiB, an mmap, mremap and munmap per call), then shrink them to what came.
+        self._into = bytearray(_RECV_SIZE)
+        self._into_view = memoryview(self._into)
 
     def handshake(self) -> None:
         """Nothing to negotiate in plaintext (h2c with prior knowledge)."""
 
     def recv(self) -> bytes:
-        return self.sock.recv(_RECV_SIZE)
+        return self._into_view[:self.sock.recv_into(self._into)].tobytes()
 
     def send(self, data: bytes) -> None:
         self.sock.sendall(data)

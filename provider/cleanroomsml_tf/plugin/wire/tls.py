@@ -76,6 +76,7 @@ class TlsTransport(SocketTransport):
         self._pinned = getattr(context, "pinned_client_der", None)
         self._ssl_lock = threading.Lock()
         self._send_lock = threading.Lock()
+        self._ended = False  # the peer's close_notify was read (reader thread only)
 
     def _flush(self) -> None:
         """Send whatever OpenSSL produced, in order."""
@@ -86,10 +87,11 @@ class TlsTransport(SocketTransport):
                 self.sock.sendall(data)
 
     def _feed(self) -> None:
-        data = self.sock.recv(_RECV_SIZE)
+        """Ciphertext from the socket into OpenSSL (reader thread only)."""
+        size = self.sock.recv_into(self._into)
         with self._ssl_lock:
-            if data:
-                self._incoming.write(data)
+            if size:
+                self._incoming.write(self._into_view[:size])
             else:
                 self._incoming.write_eof()
 
@@ -121,34 +123,42 @@ class TlsTransport(SocketTransport):
     def recv(self) -> bytes:
         """Plaintext of every complete TLS record received so far (at least one; b"" at the
         end of the session). One ``read`` yields one record: reading them all here lets the
-        connection parse several frames per call."""
+        connection parse several frames per call.
+
+        Every ``read`` (and ``pending``) releases the GIL, which a handler thread is often
+        waiting for: ``read`` is called only while ciphertext is waiting in the incoming BIO.
+        OpenSSL reads no further than the record it needs (no read-ahead) and each ``read``
+        asks for more than a record holds, so nothing is left inside OpenSSL when the BIO is
+        empty; a record that is not complete yet stays there until the rest is fed."""
         incoming, tls = self._incoming, self._tls
+        into, view = self._into, self._into_view  # see SocketTransport: no allocation per read
         while True:
+            if self._ended:
+                return b""
             parts = []
-            end = False
             with self._ssl_lock:
-                while True:  # the first read also reaches what OpenSSL may hold itself
+                while incoming.pending:
                     try:
-                        data = tls.read(_RECV_SIZE)
+                        # With a buffer, read() returns a count (typeshed says bytes).
+                        size: int = tls.read(_RECV_SIZE, into)  # type: ignore[assignment]
                     except ssl.SSLWantReadError:
                         break  # the rest of a record is still on its way
                     except ssl.SSLZeroReturnError:
-                        end = True
+                        self._ended = True  # close_notify: the end of the TLS session
                         break
-                    if not data:
-                        end = True
+                    if not size:
+                        self._ended = True
                         break
-                    parts.append(data)
-                    if not incoming.pending and not tls.pending():
-                        break
+                    parts.append(view[:size].tobytes())
                 pending = self._outgoing.pending
             if pending:
                 self._flush()  # e.g. the answer to a key update
             if parts:
                 return parts[0] if len(parts) == 1 else b"".join(parts)
-            if end or incoming.eof:
-                return b""  # the end of the TLS session (or of the stream under it)
-            self._feed()
+            if incoming.eof and not incoming.pending:
+                return b""  # the stream under TLS ended
+            if not self._ended:
+                self._feed()
 
     def send(self, data: bytes) -> None:
         with self._send_lock:
