@@ -338,3 +338,116 @@ def test_a_task_that_arrives_as_an_idle_thread_times_out_still_runs():
         workers.submit(done.set)
         assert done.wait(TIMEOUT)
         threading.Event().wait(0.001)
+
+
+class _TlsFrames:
+    """A TLS client over an ``SSLObject``, so that several TLS records can leave in one socket
+    write (grpc-go and grpcio do that under load), speaking raw HTTP/2 frames."""
+
+    def __init__(self, served, tmp_path) -> None:
+        import socket
+        import ssl
+
+        from tests.support.wire import identity
+
+        client = identity("terraform")
+        chain = tmp_path / "client.pem"
+        chain.write_bytes(client.key_pem + client.cert_pem)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.load_cert_chain(str(chain))
+        context.load_verify_locations(cadata=identity("server").cert_pem.decode())
+        context.set_alpn_protocols(["h2"])
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.tls = context.wrap_bio(self.incoming, self.outgoing, server_hostname="localhost")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(TIMEOUT)
+        self.sock.connect(served.socket_path)
+        self.plain = b""
+        while True:
+            try:
+                self.tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self.sock.sendall(self.outgoing.read())
+                self._feed()
+        self.sock.sendall(self.outgoing.read())
+
+    def _feed(self) -> bool:
+        data = self.sock.recv(65536)
+        if not data:
+            self.incoming.write_eof()
+            return False
+        self.incoming.write(data)
+        return True
+
+    def send_records(self, *records: bytes) -> None:
+        """Each of ``records`` as a TLS record of its own, all in one socket write."""
+        for record in records:
+            self.tls.write(record)
+        self.sock.sendall(self.outgoing.read())
+
+    def read_frame(self) -> tuple[int, int, int, bytes]:
+        import ssl
+
+        while len(self.plain) < 9 or len(self.plain) < 9 + int.from_bytes(self.plain[:3]):
+            try:
+                self.plain += self.tls.read(65536)
+            except ssl.SSLWantReadError:
+                if not self._feed():
+                    raise EOFError from None
+            except ssl.SSLZeroReturnError:
+                raise EOFError from None
+        length = int.from_bytes(self.plain[:3])
+        frame_type, flags = self.plain[3], self.plain[4]
+        stream_id = int.from_bytes(self.plain[5:9]) & 0x7FFFFFFF
+        payload, self.plain = self.plain[9:9 + length], self.plain[9 + length:]
+        return frame_type, flags, stream_id, payload
+
+
+def test_tls_records_that_arrive_together_are_all_read(tmp_path):
+    """The preface, SETTINGS and 30 requests (HEADERS and DATA each a TLS record of its own)
+    in one socket write: every request is answered (a record left unread would stall)."""
+    from cleanroomsml_tf.plugin.wire import hpack, http2
+    from cleanroomsml_tf.plugin.wire.grpc import frame_message
+
+    with serve(BASIC, tls=True) as served:
+        client = _TlsFrames(served, tmp_path)
+        block = hpack.Encoder().encode([
+            (":method", "POST"), (":scheme", "https"), (":path", ECHO),
+            (":authority", "localhost"), ("content-type", "application/grpc")])
+        records = [http2.PREFACE, http2.frame(http2.SETTINGS, 0, 0)]
+        for stream_id in range(1, 61, 2):
+            records.append(http2.frame(http2.HEADERS, http2.END_HEADERS, stream_id, block))
+            records.append(http2.frame(http2.DATA, http2.END_STREAM, stream_id,
+                                       frame_message(b"call %d" % stream_id)))
+        client.send_records(*records)
+        bodies: dict[int, bytes] = {}
+        ended: set[int] = set()
+        decoder = hpack.Decoder()
+        while len(ended) < 30:
+            frame_type, flags, stream_id, payload = client.read_frame()
+            if frame_type == http2.DATA:
+                bodies[stream_id] = payload
+            elif frame_type == http2.HEADERS:
+                headers = decoder.decode(payload)
+                if flags & http2.END_STREAM:
+                    assert dict(headers)["grpc-status"] == "0"
+                    ended.add(stream_id)
+        assert bodies == {sid: frame_message(b"call %d" % sid) for sid in range(1, 61, 2)}
+        client.sock.close()
+
+
+def test_a_tls_close_notify_ends_the_connection_while_the_socket_stays_open(tmp_path):
+    import ssl
+
+    from cleanroomsml_tf.plugin.wire import http2
+
+    with serve(BASIC, tls=True) as served:
+        client = _TlsFrames(served, tmp_path)
+        client.send_records(http2.PREFACE + http2.frame(http2.SETTINGS, 0, 0))
+        with pytest.raises(ssl.SSLWantReadError):
+            client.tls.unwrap()  # sends close_notify; the socket itself stays open
+        client.sock.sendall(client.outgoing.read())
+        while client.sock.recv(65536):  # the server's SETTINGS and ACK, then its close
+            pass  # (a server still waiting for data would time this out instead)
+        client.sock.close()

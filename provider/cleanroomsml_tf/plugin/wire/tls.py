@@ -143,10 +143,10 @@ class TlsTransport(SocketTransport):
                         size: int = tls.read(_RECV_SIZE, into)  # type: ignore[assignment]
                     except ssl.SSLWantReadError:
                         break  # the rest of a record is still on its way
-                    except ssl.SSLZeroReturnError:
-                        self._ended = True  # close_notify: the end of the TLS session
+                    except ssl.SSLZeroReturnError:  # close_notify (an unclean one, here)
+                        self._ended = True
                         break
-                    if not size:
+                    if not size:  # close_notify: read() into a buffer counts 0, no error
                         self._ended = True
                         break
                     parts.append(view[:size].tobytes())
