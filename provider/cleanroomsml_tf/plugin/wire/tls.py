@@ -143,7 +143,7 @@ class TlsTransport(SocketTransport):
                         size: int = tls.read(_RECV_SIZE, into)  # type: ignore[assignment]
                     except ssl.SSLWantReadError:
                         break  # the rest of a record is still on its way
-                    except ssl.SSLZeroReturnError:  # close_notify (an unclean one, here)
+                    except ssl.SSLZeroReturnError:  # close_notify, when ours went out too
                         self._ended = True
                         break
                     if not size:  # close_notify: read() into a buffer counts 0, no error
