@@ -113,6 +113,19 @@ def test_bad_platform_is_one_line(tmp_path: Path, platform: str, message: str) -
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("kind", ["file", "file-parent"])
+def test_an_out_that_cannot_be_a_directory_names_the_option(tmp_path: Path, kind: str) -> None:
+    file = tmp_path / "file"
+    file.write_text("not a directory")
+    out = file if kind == "file" else file / "out"
+    result = run_package(out, "linux_amd64")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"cleanroomsml-tf package: --out {str(out)!r}: ")
+    assert "Not a directory" in result.stderr and "expected a directory" in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert file.read_text() == "not a directory"
+
+
 def test_foreign_index_is_refused(tmp_path: Path) -> None:
     index = tmp_path / MIRROR / "index.json"
     index.parent.mkdir(parents=True)

@@ -34,9 +34,15 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Package and list what was written."""
     from cleanroomsml_tf import PROVIDER_HOSTNAME, PROVIDER_SOURCE, __version__
-    from cleanroomsml_tf.plugin.package import package
+    from cleanroomsml_tf.plugin.package import PackageError, package
 
-    result = package(args.out, args.platform or DEFAULT_PLATFORMS)
+    try:
+        result = package(args.out, args.platform or DEFAULT_PLATFORMS)
+    except OSError as error:  # name the option: "[Errno 20] Not a directory" alone does not
+        reason = error.strerror or str(error)
+        where = f" ({error.filename})" if error.filename not in (None, str(args.out)) else ""
+        raise PackageError(f"--out {str(args.out)!r}: {reason}{where}; "
+                           "expected a directory this user can create or write") from None
     print(f"packaged {PROVIDER_HOSTNAME}/{PROVIDER_SOURCE} {__version__} "
           f"({', '.join(result.archives)}) into {args.out}")
     for path in [*result.archives.values(), result.manifest, result.sha256sums,
