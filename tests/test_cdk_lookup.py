@@ -121,6 +121,25 @@ def test_invalid_input_is_a_typed_error(cdk, new_stack):
         lookup(cdk, new_stack(), resolve="apply")
 
 
+@pytest.mark.parametrize("statuses", [["ACTIV"], ["ACTIVE", "active"], [], "READY"])
+def test_an_allow_list_with_a_status_the_service_lacks_is_refused_at_construction(
+        cdk, new_stack, statuses):
+    from cleanroomsml_tf.cdk.lookup import LookupConfigurationError
+
+    stack = new_stack()
+    with pytest.raises(LookupConfigurationError) as raised:
+        lookup(cdk, stack, allowed_statuses=statuses)
+    message = str(raised.value)
+    assert message.startswith(f"invalid allowed_statuses {statuses!r} for TrainedModelLookup")
+    among = message.split("expected None or a non-empty list of statuses among ")[1]
+    assert "ACTIVE" in among.split("; ")[0].split(", ")
+    if statuses:
+        bad = [s for s in ([statuses] if isinstance(statuses, str) else statuses)
+               if s != "ACTIVE"][0]
+        assert f"{bad!r} is not a status" in message
+    assert len(message.splitlines()) == 1
+
+
 def _synth_stack(cdk, lock_path, url, **options):
     from cdktf import TerraformStack, Testing
     from cleanroomsml_tf.aws.settings import ClientSettings

@@ -35,6 +35,7 @@ from cleanroomsml_tf.cdk.tokens import NumberToken, as_string
 from cleanroomsml_tf.model import record as table
 from cleanroomsml_tf.model.errors import CleanroomsmlTfError, ModelContext
 from cleanroomsml_tf.model.identifiers import ModelRef
+from cleanroomsml_tf.model.service_model import TRAINED_MODEL_STATUS, enum_values
 from cleanroomsml_tf.plugin.config import settings_from_provider_config
 
 _cdktf = cdktf_module()
@@ -126,10 +127,15 @@ def _allow_list(value: Any, id: str) -> tuple[str, ...] | None:  # noqa: A002
         items = (value,) if isinstance(value, str) else tuple(value)
     except TypeError:
         items = ()
-    if not items or not all(isinstance(item, str) and item for item in items):
+    statuses = enum_values(TRAINED_MODEL_STATUS)
+    unknown = [item for item in items if item not in statuses]
+    if not items or unknown:
+        # A typo (``ACTIV``) would otherwise fail every deployment with "status ACTIVE is not
+        # allowed"; the same check as the data source's, before anything is synthesized.
+        which = f"; {unknown[0]!r} is not a status" if unknown else ""
         raise LookupConfigurationError(
             f"invalid allowed_statuses {value!r} for TrainedModelLookup {id!r}: expected None "
-            "or a non-empty list of statuses such as ['ACTIVE']")
+            f"or a non-empty list of statuses among {', '.join(statuses)}{which}")
     return items
 
 

@@ -65,6 +65,10 @@ def input_constraints(operation_name: str = GET_OPERATION) -> dict[str, dict[str
     return INPUT_CONSTRAINTS[operation_name]
 
 
+TRAINED_MODEL_STATUS = "TrainedModelStatus"
+"""The shape of a trained model's ``status`` (what an allow-list of statuses is checked against)."""
+
+
 def enum_values(shape_name: str) -> list[str]:
     """The enum values the installed botocore knows for a shape (e.g. ``TrainedModelStatus``)
     (precomputed: no botocore import)."""

@@ -31,7 +31,6 @@ from cleanroomsml_tf.plugin.schema import TfAttribute as Attribute
 from cleanroomsml_tf.plugin.types import String
 from cleanroomsml_tf.plugin.values import Unknown
 
-STATUS_SHAPE = "TrainedModelStatus"
 IDENTIFIERS = ("trained_model_arn", "collaboration_identifier", "version_identifier")
 
 # Record attributes that are also arguments: the state keeps them as configured.
@@ -50,12 +49,12 @@ def validate_allowed_statuses(diags: Diagnostics, config: dict[str, Any], name: 
     """An allow-list that is set must allow something, and only statuses the service has
     (the ``TrainedModelStatus`` enum of the installed botocore): a typo such as ``ACTIV``
     would otherwise fail every plan with "status ACTIVE is not allowed"."""
-    from cleanroomsml_tf.model.service_model import enum_values
+    from cleanroomsml_tf.model.service_model import TRAINED_MODEL_STATUS, enum_values
 
     values = _known_strings(config.get(name))
     if values is None:
         return
-    statuses = enum_values(STATUS_SHAPE)
+    statuses = enum_values(TRAINED_MODEL_STATUS)
     unknown = [v for v in values if v not in statuses]
     if not values or unknown:
         which = f"; {unknown[0]!r} is not a status" if unknown else ""
