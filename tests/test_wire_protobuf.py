@@ -584,3 +584,40 @@ def test_the_codec_and_table_import_no_protobuf_runtime() -> None:
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_threads_describing_a_message_at_once_never_see_it_half_built() -> None:
+    """Terraform's parallel reads encode a message type for the first time on several threads
+    at once: every one of them gets the complete description (a half-built one made an encode
+    fail with "ReadDataSource.Response has no field 'diagnostics'")."""
+    import threading
+
+    response = {"state": {"msgpack": b"\x80"},
+                "diagnostics": [{"severity": 1, "summary": "s", "detail": "d"}]}
+    expected = pb.ReadDataSource.Response(
+        state=pb.DynamicValue(msgpack=b"\x80"),
+        diagnostics=[pb.Diagnostic(severity=1, summary="s", detail="d")]).SerializeToString()
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # hand the GIL over as often as possible
+    try:
+        for _ in range(40):
+            codec = Codec(tfplugin6.MESSAGES)
+            barrier = threading.Barrier(8)
+            results: list[bytes | Exception] = []
+
+            def encode(codec: Codec = codec, barrier: threading.Barrier = barrier,
+                       results: list[bytes | Exception] = results) -> None:
+                barrier.wait()
+                try:
+                    results.append(codec.encode("ReadDataSource.Response", response))
+                except Exception as error:  # noqa: BLE001 - collected, asserted below
+                    results.append(error)
+
+            threads = [threading.Thread(target=encode) for _ in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert results == [expected] * 8
+    finally:
+        sys.setswitchinterval(switch)

@@ -40,6 +40,7 @@ types 3 and 4), truncated data, bad UTF-8 and nesting deeper than ``MAX_DEPTH`` 
 from __future__ import annotations
 
 import struct
+import threading
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs import time the plugin does not need at run time
@@ -128,18 +129,35 @@ class Codec:
 
     def __init__(self, messages: Table) -> None:
         self._table = messages
-        self._messages: dict[str, _Message] = {}
+        self._messages: dict[str, _Message] = {}  # complete descriptions only
+        self._lock = threading.Lock()
 
     def _message(self, name: str) -> _Message:
-        """The compiled description of ``name`` (and of the messages it reaches), built once."""
+        """The compiled description of ``name`` (and of the messages it reaches), built once.
+
+        Calls run on several threads at once (Terraform reads in parallel), so a description is
+        published only when it and every message it reaches are complete: a thread must never
+        see a half-built one (that made an encode fail with "has no field")."""
         found = self._messages.get(name)
         if found is not None:
             return found
+        with self._lock:
+            found = self._messages.get(name)
+            if found is not None:
+                return found
+            building: dict[str, _Message] = {}
+            message = self._build(name, building)
+            self._messages.update(building)
+            return message
+
+    def _build(self, name: str, building: dict[str, _Message]) -> _Message:
+        """Describe ``name``; ``building`` holds the descriptions under way (messages may
+        reach themselves, e.g. a nested block's block)."""
         try:
             rows = self._table[name]
         except KeyError:
             raise KeyError(f"unknown protobuf message {name!r}") from None
-        message = self._messages[name] = _Message(name)
+        message = building[name] = _Message(name)
         groups: dict[str, list[str]] = {}
         for row in rows:
             field = _Field(*row)
@@ -149,7 +167,8 @@ class Codec:
             if field.repeated and wire != 2:  # numbers: packed or not, both are read
                 message.by_tag[field.number << 3 | 2] = field
             if field.kind in ("message", "map"):
-                field.message = self._message(field.ref)
+                field.message = (self._messages.get(field.ref) or building.get(field.ref)
+                                 or self._build(field.ref, building))
             if field.oneof:
                 groups.setdefault(field.oneof, []).append(field.name)
         message.oneofs = tuple((group, tuple(names)) for group, names in groups.items())
