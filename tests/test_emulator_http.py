@@ -239,6 +239,7 @@ HEADER_BLOCKS = [
     b"X: a\x00b\x7f\r\n\r\n",
     b"X: a\r\r\n\r\n",
     b"Last: no line end",
+    b"Host: x\r\nA: 1\r\n",  # the connection ends before the blank line
     b"X\xe9: 1\r\n\r\n",
 ]
 
@@ -250,6 +251,20 @@ def test_headers_are_read_like_http_client(block: bytes) -> None:
     assert type(got) is http.client.HTTPMessage
     assert got.items() == expected.items()
     assert got.get_all("Content-Length") == expected.get_all("Content-Length")
+
+
+def test_plain_headers_skip_the_email_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = [b"\r\n", b"", b"Host: x\r\n\r\n", b"Host: x\n\n", HEADER_BLOCKS[4], b"Host: x\r\n",
+             BOTO.encode() + b"\r\n"]
+    expected = [http.client.parse_headers(io.BytesIO(block)).items() for block in plain]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the email parser was used")
+
+    monkeypatch.setattr(http1.email.parser, "Parser", refuse)
+    assert [http1.read_headers(io.BytesIO(block)).items() for block in plain] == expected
+    with pytest.raises(AssertionError, match="email parser"):
+        http1.read_headers(io.BytesIO(b"X-Folded: a\r\n b\r\n\r\n"))
 
 
 @pytest.mark.parametrize(("block", "error"), [
