@@ -530,3 +530,22 @@ def test_a_small_response_waits_for_a_window_smaller_than_itself(echo_server):
                 break
     assert body == frame_message(b"twenty bytes, nearly")
     client.close()
+
+
+def test_frames_cut_at_every_byte_are_reassembled(echo_server):
+    """A connection whose bytes come one at a time (each its own write): frame headers and
+    payloads cut anywhere still make the same requests, answered in full."""
+    client = RawClient(echo_server.socket_path)
+    calls = b""
+    for stream_id in (1, 3):
+        calls += http2.frame(http2.HEADERS, http2.END_HEADERS, stream_id,
+                             client.request_headers())
+        calls += http2.frame(http2.DATA, http2.END_STREAM, stream_id,
+                             frame_message(b"byte by byte %d" % stream_id))
+    for position in range(len(calls)):
+        client.sock.sendall(calls[position:position + 1])
+    for stream_id in (1, 3):
+        _, body, trailers = client.response(stream_id)
+        assert body == frame_message(b"byte by byte %d" % stream_id)
+        assert _status(trailers) == "0"
+    client.close()
