@@ -20,6 +20,8 @@ _AWS_VARIABLES = (
     "CI", "CLEANROOMSML_TF_LOCKED",
     # The provider launcher reads these before the registration under HOME.
     "CLEANROOMSML_TF_PYTHON", "XDG_CONFIG_HOME",
+    # The plugin's TLS identity and the endpoints data are cached there: under the test HOME.
+    "XDG_CACHE_HOME",
 )
 
 

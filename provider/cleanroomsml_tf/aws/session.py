@@ -195,9 +195,10 @@ def endpoints_cache_path(source: str) -> str:
     ``~/.cache``)/cleanroomsml-tf, beside the plugin's TLS identity."""
     import hashlib
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    from cleanroomsml_tf.output.cache import cache_directory
+
     digest = hashlib.sha256(os.fsencode(source)).hexdigest()[:24]
-    return os.path.join(base, "cleanroomsml-tf", f"botocore-endpoints-{digest}.json")
+    return os.path.join(cache_directory(), f"botocore-endpoints-{digest}.json")
 
 
 def _ours(info: os.stat_result, *, directory: bool) -> bool:

@@ -1,1 +1,2 @@
-"""What leaves the process: atomic file writes, secret redaction, escaping of service text."""
+"""What leaves the process: atomic file writes, secret redaction, escaping of service text, and
+where caches go."""

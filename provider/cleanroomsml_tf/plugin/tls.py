@@ -49,8 +49,9 @@ class Identity(namedtuple("Identity", ("key_pem", "cert_pem", "cert_der", "not_a
 # ipaddress it imports) is not otherwise needed by a launch that only answers the schema.
 def cache_path() -> str:
     """Where the identity is cached."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "cleanroomsml-tf", _CACHE_NAME)
+    from cleanroomsml_tf.output.cache import cache_directory
+
+    return os.path.join(cache_directory(), _CACHE_NAME)
 
 
 def load_or_create(path: str | PathLike[str] | None = None,
