@@ -239,6 +239,24 @@ def test_token_identifiers_are_left_to_terraform_plain_ones_are_checked(cdk, new
         lookup(cdk, new_stack(), id="plain", trained_model_arn="${var.arn}")
 
 
+def test_allowed_statuses_from_variables_are_left_to_terraform(cdk, new_stack):
+    """A status or a list of statuses from a Terraform variable is passed through as the
+    variable (Terraform checks it at plan); a plain typo beside it is still refused."""
+    from cdktf import TerraformVariable
+    from cleanroomsml_tf.cdk.lookup import LookupConfigurationError
+
+    stack = new_stack()
+    status = TerraformVariable(stack, "status", type="string", default="ACTIVE")
+    statuses = TerraformVariable(stack, "statuses", type="list(string)", default=["ACTIVE"])
+    lookup(cdk, stack, "one", allowed_statuses=[status.string_value], outputs=False)
+    lookup(cdk, stack, "list", allowed_statuses=statuses.list_value, outputs=False)
+    data = synth_json(stack)["data"]["cleanroomsml_collaboration_trained_model"]
+    assert sorted((source["allowed_statuses"] for source in data.values()), key=str) == [
+        "${var.statuses}", ["${var.status}"]]
+    with pytest.raises(LookupConfigurationError, match="'ACTIV' is not a status"):
+        lookup(cdk, new_stack(), allowed_statuses=[status.string_value, "ACTIV"])
+
+
 def test_from_lock_file_is_synth_mode_remembered_per_stack_not_per_process(
         cdk, make_emulator, tmp_path):
     from cdktf import TerraformStack, Testing

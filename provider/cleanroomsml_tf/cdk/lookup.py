@@ -118,6 +118,16 @@ a model once, a new stack (another app, a test, a second synth) reads the lock f
 _DEFAULT_PROVIDER_ATTRIBUTE = "_cleanroomsml_default_provider"
 
 
+def _is_token(value: Any, *, list_item: bool = False) -> bool:
+    """Whether ``value`` is an unresolved cdktf token (only strings with the marker can be).
+    ``list_item``: an item of a list, where a list variable's whole value is encoded as one
+    ``#{TfToken[...]}`` item that cdktf recognizes only inside its list."""
+    if not (isinstance(value, str) and _TOKEN_MARKER in value):
+        return False
+    token = _cdktf.Token
+    return bool(token.is_unresolved(value) or (list_item and token.is_unresolved([value])))
+
+
 def _allow_list(value: Any, id: str) -> tuple[str, ...] | None:  # noqa: A002
     """``allowed_statuses`` as a tuple (one string: that status); one that allows nothing, or
     not of strings, is refused."""
@@ -128,7 +138,9 @@ def _allow_list(value: Any, id: str) -> tuple[str, ...] | None:  # noqa: A002
     except TypeError:
         items = ()
     statuses = enum_values(TRAINED_MODEL_STATUS)
-    unknown = [item for item in items if item not in statuses]
+    # A token (a Terraform variable, a list variable's encoded list) is Terraform's to check.
+    unknown = [item for item in items
+               if item not in statuses and not _is_token(item, list_item=True)]
     if not items or unknown:
         # A typo (``ACTIV``) would otherwise fail every deployment with "status ACTIVE is not
         # allowed"; the same check as the data source's, before anything is synthesized.
@@ -264,8 +276,7 @@ class TrainedModelLookup(_Construct, TrainedModelAttributes):
             # (benchmarks/synth_lookups).
             if value is None and field in ("version_identifier", "trained_model_arn", "name"):
                 continue
-            if isinstance(value, str) and _TOKEN_MARKER in value \
-                    and _cdktf.Token.is_unresolved(value):
+            if _is_token(value):
                 continue
             if field == "name":
                 validate_name(value, "trained_model_name")
