@@ -21,6 +21,7 @@ from botocore.loaders import create_loader
 from botocore.regions import EndpointResolver
 
 from cleanroomsml_tf.aws.session import (
+    CLIENT_ENDPOINT_PREFIXES,
     CLIENT_SERVICES,
     client_services_loader,
     endpoints_cache_path,
@@ -30,6 +31,8 @@ from cleanroomsml_tf.aws.session import (
 from cleanroomsml_tf.aws.settings import ClientSettings
 
 VARIANTS = [(False, False), (True, False), (False, True), (True, True)]  # (dualstack, fips)
+# What botocore's endpoint resolver is asked for: each service's endpoint prefix (and its name).
+ENDPOINT_KEYS = sorted({*CLIENT_SERVICES, *CLIENT_ENDPOINT_PREFIXES.values()})
 # Regions no partition lists, some matching a partition's regionRegex.
 UNLISTED_REGIONS = ["us-east-99", "eu-south-9", "cn-south-7", "us-gov-central-3",
                     "us-iso-north-2", "eusc-de-west-4", "xx-nowhere-1", "aws-global"]
@@ -73,7 +76,7 @@ def resolutions(document: Any, full: Any) -> list[tuple[Any, ...]]:
     regions: list[str | None] = [None, *UNLISTED_REGIONS]
     for partition in full["partitions"]:
         regions.extend(partition["regions"])
-        for name in CLIENT_SERVICES:
+        for name in ENDPOINT_KEYS:
             regions.extend(partition["services"].get(name, {}).get("endpoints", {}))
     names = [partition["partition"] for partition in full["partitions"]]
     answers: list[tuple[Any, ...]] = [("partitions", resolver.get_available_partitions())]
@@ -81,7 +84,7 @@ def resolutions(document: Any, full: Any) -> list[tuple[Any, ...]]:
         if region is not None:
             answers.append(("partition of", region,
                             outcome(lambda r=region: resolver.get_partition_for_region(r))))
-        for service in CLIENT_SERVICES:
+        for service in ENDPOINT_KEYS:
             for dualstack, fips in VARIANTS:
                 for partition_name in (None, *names):
                     answers.append((service, region, dualstack, fips, partition_name, outcome(
@@ -90,7 +93,7 @@ def resolutions(document: Any, full: Any) -> list[tuple[Any, ...]]:
                                                     use_dualstack_endpoint=d,
                                                     use_fips_endpoint=f))))
     for name in names:
-        for service in CLIENT_SERVICES:
+        for service in ENDPOINT_KEYS:
             for tags in (None, ["fips"], ["dualstack"], ["dualstack", "fips"]):
                 answers.append((name, service, tags, resolver.get_available_endpoints(
                     service, name, allow_non_regional=True, endpoint_variant_tags=tags)))
@@ -114,7 +117,7 @@ def test_the_resolver_answers_as_from_botocores_full_document(cache: str) -> Non
     assert [p["partition"] for p in reduced["partitions"]] == [
         p["partition"] for p in full["partitions"]]
     for ours, theirs in zip(reduced["partitions"], full["partitions"], strict=True):
-        assert set(ours["services"]) == set(theirs["services"]) & set(CLIENT_SERVICES)
+        assert set(ours["services"]) == set(theirs["services"]) & set(ENDPOINT_KEYS)
         assert {k: v for k, v in ours.items() if k != "services"} == {
             k: v for k, v in theirs.items() if k != "services"}
     assert len(json.dumps(reduced)) * 20 < len(json.dumps(full))
@@ -349,3 +352,44 @@ def test_an_assume_role_session_uses_the_reduced_data_too(monkeypatch: pytest.Mo
     assert (reduced, path) == (reduce_endpoints(full), full_path)
     args = ("cleanroomsml", "eu-west-2", False, True)
     assert where_it_goes(assumed, *args) == where_it_goes(botocore.session.Session(), *args)
+
+
+def test_the_endpoint_prefixes_are_the_installed_botocores() -> None:
+    core = botocore.session.Session()
+    assert {name: core.get_service_model(name).endpoint_prefix for name in CLIENT_SERVICES} == (
+        CLIENT_ENDPOINT_PREFIXES)
+
+
+def test_a_custom_cleanrooms_ml_endpoint_in_aws_data_path_is_where_requests_go(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The endpoints data keys a service by its endpoint prefix (cleanrooms-ml, not
+    cleanroomsml): a user's entry for it decides where requests go, as in botocore."""
+    full, _ = botocore_endpoints()
+    aws = next(p for p in full["partitions"] if p["partition"] == "aws")
+    aws["services"]["cleanrooms-ml"] = {"endpoints": {"us-east-1": {
+        "hostname": "127.0.0.1:8790", "protocols": ["http"]}}}
+    (tmp_path / "endpoints.json").write_text(json.dumps(full))
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for _ in ("cold", "warm"):
+        ours = where_it_goes(session(ClientSettings(region="us-east-1")), "cleanroomsml",
+                             "us-east-1", False, False)
+        theirs = where_it_goes(botocore.session.Session(), "cleanroomsml", "us-east-1",
+                               False, False)
+        assert ours == theirs
+        assert ours[-1].startswith("http://127.0.0.1:8790/collaborations/")
+    assert Path(endpoints_cache_path(str(tmp_path / "endpoints.json"))).is_file()
+
+
+@pytest.mark.parametrize("content", [
+    b"[" * 200_000 + b"]" * 200_000,  # too deep for the JSON parser: RecursionError
+    b'{"key": "' + b"x" * (5 * 1024 * 1024) + b'"}',  # far larger than ours ever is
+])
+def test_a_cache_too_deep_or_too_large_to_be_ours_falls_back_and_is_replaced(
+        content: bytes) -> None:
+    full, full_path = botocore_endpoints()
+    our_endpoints()
+    cache = builtin_cache()
+    cache.write_bytes(content)
+    assert our_endpoints() == (reduce_endpoints(full), full_path)
+    assert json.loads(cache.read_text())["endpoints"] == reduce_endpoints(full)

@@ -50,13 +50,21 @@ def session(settings: ClientSettings) -> Any:
 CLIENT_SERVICES = ("cleanroomsml", "sts")
 """The services this package makes clients for (sts: assume-role)."""
 
+CLIENT_ENDPOINT_PREFIXES = {"cleanroomsml": "cleanrooms-ml", "sts": "sts"}
+"""Each service's ``endpointPrefix`` (its service model's metadata): the name its entry has in
+the endpoints data, where botocore's endpoint resolver looks it up (tests compare this with the
+installed botocore's models)."""
+
+_ENDPOINTS_SERVICES = tuple(sorted({*CLIENT_SERVICES, *CLIENT_ENDPOINT_PREFIXES.values()}))
+
 ENDPOINTS = "endpoints"
 """The data name botocore's session loads its endpoint resolver from
 (``loader.load_data_with_path("endpoints")``: the partitions, their regions and every service's
 endpoints, a 1.25 MB JSON file)."""
 
 _ENDPOINTS_EXTENSIONS = (".json", ".json.gz")  # botocore's JSONFileLoader tries them in this order
-_ENDPOINTS_CACHE_FORMAT = 1
+_ENDPOINTS_CACHE_FORMAT = 2  # 1 kept services by name only, dropping cleanrooms-ml
+_ENDPOINTS_CACHE_MAX_BYTES = 4 * 1024 * 1024  # ours is ~10 KB; a larger file is not ours to parse
 
 
 def use_client_services_loader(core: Any) -> None:
@@ -120,7 +128,7 @@ def client_endpoints(loader: Any) -> tuple[Any, str] | None:
     """What ``loader.load_data_with_path("endpoints")`` returns in botocore (the document, and
     the path it came from without its extension: botocore's ``is_builtin_path`` decides from
     it whether the endpoint rule sets are used as for its own data), with the partitions'
-    services reduced to :data:`CLIENT_SERVICES` (:func:`reduce_endpoints`).
+    services reduced to our services' (:func:`reduce_endpoints`).
 
     The reduced document is cached under the user's cache directory, keyed by the source
     file's identity (path, size, mtime, inode), botocore's version and our services: a
@@ -138,7 +146,7 @@ def client_endpoints(loader: Any) -> tuple[Any, str] | None:
         before = os.stat(file)
         key = {"format": _ENDPOINTS_CACHE_FORMAT, "source": file, "size": before.st_size,
                "mtime_ns": before.st_mtime_ns, "inode": before.st_ino,
-               "botocore": botocore.__version__, "services": list(CLIENT_SERVICES)}
+               "botocore": botocore.__version__, "services": list(_ENDPOINTS_SERVICES)}
         cache = endpoints_cache_path(file)
         cached = _read_endpoints_cache(cache, key)
         if cached is not None:
@@ -173,10 +181,11 @@ def _endpoints_source(loader: Any) -> tuple[str, str] | None:
 
 
 def reduce_endpoints(document: Any) -> Any:
-    """The endpoints document with each partition's ``services`` reduced to
-    :data:`CLIENT_SERVICES`; every other key of the document and of each partition unchanged
-    (regions, regionRegex, dnsSuffix, defaults, variants: what botocore's ``EndpointResolver``
-    consults besides the service itself). ``None`` when the document is not in that form."""
+    """The endpoints document with each partition's ``services`` reduced to our services'
+    entries (keyed by endpoint prefix, :data:`CLIENT_ENDPOINT_PREFIXES`; by name too); every
+    other key of the document and of each partition unchanged (regions, regionRegex,
+    dnsSuffix, defaults, variants: what botocore's ``EndpointResolver`` consults besides the
+    service itself). ``None`` when the document is not in that form."""
     if not isinstance(document, dict) or not isinstance(document.get("partitions"), list):
         return None
     partitions = []
@@ -185,7 +194,7 @@ def reduce_endpoints(document: Any) -> Any:
             return None
         services = partition["services"]
         partitions.append({**partition, "services": {
-            name: data for name, data in services.items() if name in CLIENT_SERVICES}})
+            name: data for name, data in services.items() if name in _ENDPOINTS_SERVICES}})
     return {**document, "partitions": partitions}
 
 
@@ -223,8 +232,11 @@ def _read_endpoints_cache(path: str, key: dict[str, Any]) -> Any:
         with open(descriptor, "rb") as file:
             if not _ours(os.fstat(descriptor), directory=False):
                 return None
-            document = json.loads(file.read().decode("utf-8"), object_pairs_hook=OrderedDict)
-    except (OSError, ValueError):
+            data = file.read(_ENDPOINTS_CACHE_MAX_BYTES + 1)
+            if len(data) > _ENDPOINTS_CACHE_MAX_BYTES:
+                return None
+            document = json.loads(data.decode("utf-8"), object_pairs_hook=OrderedDict)
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep to parse
         return None
     if not isinstance(document, dict) or document.get("key") != key:
         return None  # another source file, botocore version or format: rebuilt
