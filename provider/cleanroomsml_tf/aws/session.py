@@ -148,6 +148,8 @@ def client_endpoints(loader: Any) -> tuple[Any, str] | None:
                "mtime_ns": before.st_mtime_ns, "inode": before.st_ino,
                "botocore": botocore.__version__, "services": list(_ENDPOINTS_SERVICES)}
         cache = endpoints_cache_path(file)
+        if cache is None:
+            return None  # nowhere to cache it: botocore's own answer
         cached = _read_endpoints_cache(cache, key)
         if cached is not None:
             return cached, base
@@ -198,7 +200,7 @@ def reduce_endpoints(document: Any) -> Any:
     return {**document, "partitions": partitions}
 
 
-def endpoints_cache_path(source: str) -> str:
+def endpoints_cache_path(source: str) -> str | None:
     """Where the reduced endpoints data of ``source`` is cached: one file per source file (two
     virtualenvs do not overwrite each other's), under ``$XDG_CACHE_HOME`` (default
     ``~/.cache``)/cleanroomsml-tf, beside the plugin's TLS identity."""
@@ -206,8 +208,11 @@ def endpoints_cache_path(source: str) -> str:
 
     from cleanroomsml_tf.output.cache import cache_directory
 
+    directory = cache_directory()
+    if directory is None:
+        return None  # nowhere to cache: botocore reads its own file
     digest = hashlib.sha256(os.fsencode(source)).hexdigest()[:24]
-    return os.path.join(cache_directory(), f"botocore-endpoints-{digest}.json")
+    return os.path.join(directory, f"botocore-endpoints-{digest}.json")
 
 
 def _ours(info: os.stat_result, *, directory: bool) -> bool:

@@ -47,11 +47,12 @@ class Identity(namedtuple("Identity", ("key_pem", "cert_pem", "cert_der", "not_a
 
 # os.path, not pathlib: this runs before every handshake, and pathlib (with the urllib.parse and
 # ipaddress it imports) is not otherwise needed by a launch that only answers the schema.
-def cache_path() -> str:
-    """Where the identity is cached."""
+def cache_path() -> str | None:
+    """Where the identity is cached (``None``: nowhere to cache it, see ``cache_directory``)."""
     from cleanroomsml_tf.output.cache import cache_directory
 
-    return os.path.join(cache_directory(), _CACHE_NAME)
+    directory = cache_directory()
+    return None if directory is None else os.path.join(directory, _CACHE_NAME)
 
 
 def load_or_create(path: str | PathLike[str] | None = None,
@@ -59,11 +60,12 @@ def load_or_create(path: str | PathLike[str] | None = None,
     """The cached identity when still valid for a day, else a new one (cached atomically)."""
     path = os.fspath(path) if path is not None else cache_path()
     now = time.time() if now is None else now
-    identity = _load(path)
+    identity = _load(path) if path is not None else None
     if identity is not None and identity.not_after - now > _RENEW_BEFORE_SECONDS:
         return identity
     identity = generate(now)
-    _store(path, identity)
+    if path is not None:
+        _store(path, identity)
     return identity
 
 
