@@ -72,16 +72,12 @@ class NestedBlock:
 
 
 @dataclass
-class Schema:
-    """A provider or data source schema (``tfplugin6.Schema``), version 0."""
-
-    attributes: list[TfAttribute] = field(default_factory=list)
-    block_types: list[NestedBlock] = field(default_factory=list)
-    description: str = ""
+class Schema(Block):
+    """A provider or data source schema (``tfplugin6.Schema``), version 0: its top-level
+    block."""
 
     def to_message(self) -> dict[str, Any]:
-        block = Block(self.attributes, self.block_types, self.description)
-        return {"version": 0, "block": block.to_message()}
+        return {"version": 0, "block": super().to_message()}
 
 # Timestamps are RFC 3339 strings in the record, so strings in Terraform too.
 _SCALARS: dict[str, type[TfType]] = {"string": String, "number": Number, "timestamp": String}
