@@ -216,12 +216,10 @@ def endpoints_cache_path(source: str) -> str | None:
 
 
 def _ours(info: os.stat_result, *, directory: bool) -> bool:
-    """A directory/regular file owned by us that nobody else may write: the endpoints data
-    decides where signed requests go."""
-    import stat
+    """Ours, and nobody else may write it: the endpoints data decides where requests go."""
+    from cleanroomsml_tf.output.cache import owned
 
-    kind = stat.S_ISDIR(info.st_mode) if directory else stat.S_ISREG(info.st_mode)
-    return kind and info.st_uid == os.geteuid() and info.st_mode & 0o022 == 0
+    return owned(info, directory=directory, forbidden=0o022)
 
 
 def _read_endpoints_cache(path: str, key: dict[str, Any]) -> Any:

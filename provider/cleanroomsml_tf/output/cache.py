@@ -5,6 +5,7 @@ endpoints data. Standard library ``os`` only: the plugin asks before its handsha
 from __future__ import annotations
 
 import os
+import stat
 
 
 def cache_directory() -> str | None:
@@ -20,3 +21,12 @@ def cache_directory() -> str | None:
             return None
         base = os.path.join(home, ".cache")
     return os.path.join(base, "cleanroomsml-tf")
+
+
+def owned(info: os.stat_result, *, directory: bool, forbidden: int) -> bool:
+    """Whether ``info`` (from ``lstat``/``fstat``: links not followed) is a directory or
+    regular file owned by this user with none of the ``forbidden`` mode bits (``0o077``: nobody
+    else may use it; ``0o022``: nobody else may write it). What a cache entry must be before
+    it is trusted: the TLS key is private, the endpoints data decides where requests go."""
+    kind = stat.S_ISDIR(info.st_mode) if directory else stat.S_ISREG(info.st_mode)
+    return kind and info.st_uid == os.geteuid() and info.st_mode & forbidden == 0

@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import stat
 import time
 from collections import namedtuple
 
@@ -72,22 +71,24 @@ def load_or_create(path: str | PathLike[str] | None = None,
 def _private(path: str) -> bool:
     """True when ``path`` is a regular file owned by us, mode 0600 (or stricter), in a directory
     owned by us, mode 0700 (or stricter); symlinks are not followed."""
-    uid = os.geteuid()
+    from cleanroomsml_tf.output.cache import owned
+
     try:
         directory, file = os.lstat(os.path.dirname(path)), os.lstat(path)
     except OSError:
         return False
-    return (stat.S_ISDIR(directory.st_mode) and directory.st_uid == uid
-            and directory.st_mode & 0o077 == 0
-            and stat.S_ISREG(file.st_mode) and file.st_uid == uid and file.st_mode & 0o077 == 0)
+    return (owned(directory, directory=True, forbidden=0o077)
+            and owned(file, directory=False, forbidden=0o077))
 
 
 def _private_directory(directory: str) -> bool:
     """Make ``directory`` (ours) 0700, creating it if needed; False when it is not ours."""
+    from cleanroomsml_tf.output.cache import owned
+
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
         info = os.lstat(directory)
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+        if not owned(info, directory=True, forbidden=0):
             return False
         if info.st_mode & 0o077:
             os.chmod(directory, 0o700)
