@@ -354,3 +354,25 @@ def test_terraform_missing_profile(terraform_binary, make_terraform, tmp_path, e
     assert len(_errors(output)) == 1, output
     assert "profile 'x'" in output and "not found" in output
     assert files["AWS_CONFIG_FILE"] in output
+
+
+def test_terraform_follows_an_aws_data_path_entry_for_cleanrooms_ml(
+        terraform_binary, make_terraform, emulator, tmp_path):
+    """A user's own botocore endpoints data (``AWS_DATA_PATH``) saying where cleanrooms-ml lives
+    decides where the provider's requests go, as it does for botocore: the entry is keyed by
+    the service's endpoint prefix, and the provider's reduced copy of the data keeps it."""
+    from botocore.loaders import create_loader
+
+    full, _ = create_loader().load_data_with_path("endpoints")
+    aws = next(p for p in full["partitions"] if p["partition"] == "aws")
+    aws["services"]["cleanrooms-ml"] = {"endpoints": {"us-east-1": {
+        "hostname": emulator.url.split("://", 1)[1].rstrip("/"), "protocols": ["http"]}}}
+    data_path = tmp_path / "aws-data"
+    data_path.mkdir()
+    (data_path / "endpoints.json").write_text(json.dumps(full))
+    tf = make_terraform(terraform_binary, {"main.tf": _config('region = "us-east-1"')},
+                        env={**FAKE_CREDENTIALS, "AWS_DATA_PATH": str(data_path)})
+    tf.init()
+    for _ in ("cache cold", "cache warm"):
+        tf.apply()
+        assert tf.outputs() == {"status": "ACTIVE"}
